@@ -1,0 +1,52 @@
+"""All tables of the CRM. Import from here so alembic and the app see the same metadata."""
+
+from .audit import AuditEntry
+from .base import utcnow
+from .customers import Company, CompanyTag, Contact, ContactEmail, ContactPhone, ContactTag, LifecycleStage, Tag
+from .sales import (
+    Deal,
+    DealLine,
+    DealStageChange,
+    ExchangeRate,
+    Order,
+    OrderLine,
+    Pipeline,
+    Product,
+    Stage,
+)
+from .users import RateLimitHit, Role, Setting, User, UserSession
+from .work import Activity, ActivityKind, Task, Ticket, TicketComment, TicketPriority, TicketStatus
+
+__all__ = [
+    "Activity",
+    "ActivityKind",
+    "AuditEntry",
+    "Company",
+    "CompanyTag",
+    "Contact",
+    "ContactEmail",
+    "ContactPhone",
+    "ContactTag",
+    "Deal",
+    "DealLine",
+    "DealStageChange",
+    "ExchangeRate",
+    "LifecycleStage",
+    "Order",
+    "OrderLine",
+    "Pipeline",
+    "Product",
+    "RateLimitHit",
+    "Role",
+    "Setting",
+    "Stage",
+    "Tag",
+    "Task",
+    "Ticket",
+    "TicketComment",
+    "TicketPriority",
+    "TicketStatus",
+    "User",
+    "UserSession",
+    "utcnow",
+]
