@@ -62,8 +62,9 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
 
 def migrate(url: str | None = None, revision: str = "head") -> None:
     """Bring the database schema to ``revision`` with alembic (never ``create_all``)."""
-    from alembic import command
     from alembic.config import Config
+
+    from alembic import command
 
     cfg = Config(str(ALEMBIC_INI))
     cfg.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))

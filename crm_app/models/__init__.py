@@ -2,7 +2,16 @@
 
 from .audit import AuditEntry
 from .base import utcnow
-from .customers import Company, CompanyTag, Contact, ContactEmail, ContactPhone, ContactTag, LifecycleStage, Tag
+from .customers import (
+    Company,
+    CompanyTag,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    ContactTag,
+    LifecycleStage,
+    Tag,
+)
 from .sales import (
     Deal,
     DealLine,

@@ -27,6 +27,10 @@ def json_field() -> Any:
     return Field(default_factory=dict, sa_type=sa.JSON, nullable=False)
 
 
-def fk(target: str, *, index: bool = True, nullable: bool = True, ondelete: str = "SET NULL") -> Any:
+def fk(
+    target: str, *, index: bool = True, nullable: bool = True, ondelete: str = "SET NULL"
+) -> Any:
     """A foreign key column; most links in a CRM survive the deletion of what they point at."""
-    return Field(default=None, foreign_key=target, index=index, nullable=nullable, ondelete=ondelete)
+    return Field(
+        default=None, foreign_key=target, index=index, nullable=nullable, ondelete=ondelete
+    )

@@ -1,0 +1,196 @@
+"""The one write path. Every create, update and delete of a CRM record goes through here,
+and each writes its audit entry in the same transaction, so no caller can forget it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
+
+from crm_app.models import AuditEntry, utcnow
+
+# Fields never copied into the audit trail.
+_SECRET_FIELDS = {"password_hash", "token_hash"}
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a column value for the audit trail."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _entity(obj_or_model: SQLModel | type[SQLModel]) -> str:
+    return str(obj_or_model.__tablename__)
+
+
+def _columns(obj: SQLModel) -> dict[str, Any]:
+    mapper = sa.inspect(type(obj))
+    return {c.key: getattr(obj, c.key) for c in mapper.column_attrs}
+
+
+def audit(
+    session: Session,
+    *,
+    actor_id: int | None,
+    entity: str,
+    entity_id: int | None,
+    action: str,
+    changes: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one audit entry (also used for non-CRUD events such as login or logout)."""
+    entry = AuditEntry(
+        user_id=actor_id,
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        changes={
+            k: _plain(v) if not isinstance(v, list) else [_plain(x) for x in v]
+            for k, v in (changes or {}).items()
+        },
+    )
+    session.add(entry)
+    return entry
+
+
+def create[T: SQLModel](session: Session, obj: T, *, actor_id: int | None) -> T:
+    """Insert ``obj`` and audit it with its initial values."""
+    session.add(obj)
+    session.flush()
+    values = {k: v for k, v in _columns(obj).items() if k not in _SECRET_FIELDS and v is not None}
+    pk = getattr(obj, "id", None)
+    audit(
+        session,
+        actor_id=actor_id,
+        entity=_entity(obj),
+        entity_id=pk if isinstance(pk, int) else None,
+        action="create",
+        changes=values,
+    )
+    return obj
+
+
+def update[T: SQLModel](
+    session: Session, obj: T, changes: Mapping[str, Any], *, actor_id: int | None
+) -> dict[str, list[Any]]:
+    """Apply ``changes`` to ``obj``; audit each field that really changed as [before, after].
+
+    Returns the diff (empty when nothing changed, in which case nothing is written).
+    """
+    columns = {c.key for c in sa.inspect(type(obj)).column_attrs}
+    unknown = set(changes) - columns
+    if unknown:
+        raise ValueError(f"unknown fields for {_entity(obj)}: {sorted(unknown)}")
+    diff: dict[str, list[Any]] = {}
+    for key, new in changes.items():
+        old = getattr(obj, key)
+        if old != new:
+            diff[key] = [old, new]
+            setattr(obj, key, new)
+    if not diff:
+        return {}
+    if "updated_at" in columns and "updated_at" not in changes:
+        obj.updated_at = utcnow()  # type: ignore[attr-defined]
+    session.add(obj)
+    session.flush()
+    shown = {k: (["***", "***"] if k in _SECRET_FIELDS else v) for k, v in diff.items()}
+    audit(
+        session,
+        actor_id=actor_id,
+        entity=_entity(obj),
+        entity_id=getattr(obj, "id", None),
+        action="update",
+        changes=shown,
+    )
+    return diff
+
+
+def delete(session: Session, obj: SQLModel, *, actor_id: int | None) -> None:
+    """Delete ``obj`` and keep its last values in the audit trail."""
+    values = {k: v for k, v in _columns(obj).items() if k not in _SECRET_FIELDS and v is not None}
+    audit(
+        session,
+        actor_id=actor_id,
+        entity=_entity(obj),
+        entity_id=getattr(obj, "id", None),
+        action="delete",
+        changes=values,
+    )
+    session.delete(obj)
+    session.flush()
+
+
+def bulk_insert(
+    session: Session,
+    model: type[SQLModel],
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    actor_id: int | None,
+    note: str = "",
+) -> int:
+    """Insert many rows with one statement and one audit entry for the batch.
+
+    For large seeds and imports, where one audit row per record would double the work;
+    the entry records how many rows and the id range they received.
+    """
+    batch = list(rows)
+    if not batch:
+        return 0
+    table = model.__table__  # type: ignore[attr-defined]
+    before = (
+        session.execute(sa.select(sa.func.max(table.c.id))).scalar() if "id" in table.c else None
+    )
+    session.execute(sa.insert(table), batch)
+    after = (
+        session.execute(sa.select(sa.func.max(table.c.id))).scalar() if "id" in table.c else None
+    )
+    audit(
+        session,
+        actor_id=actor_id,
+        entity=_entity(model),
+        entity_id=None,
+        action="bulk_create",
+        changes={
+            "rows": len(batch),
+            "first_id": (before or 0) + 1 if after else None,
+            "last_id": after,
+            "note": note,
+        },
+    )
+    return len(batch)
+
+
+def create_many[T: SQLModel](
+    session: Session, objs: Iterable[T], *, actor_id: int | None
+) -> list[T]:
+    """Insert many objects with one flush, still one audit entry per object.
+
+    For seeds and imports of a few thousand rows; ``bulk_insert`` is for millions.
+    """
+    items = list(objs)
+    session.add_all(items)
+    session.flush()
+    session.add_all(
+        [
+            AuditEntry(
+                user_id=actor_id,
+                entity=_entity(obj),
+                action="create",
+                entity_id=pk if isinstance(pk := getattr(obj, "id", None), int) else None,
+                changes={
+                    k: _plain(v)
+                    for k, v in _columns(obj).items()
+                    if k not in _SECRET_FIELDS and v is not None
+                },
+            )
+            for obj in items
+        ]
+    )
+    return items
