@@ -78,6 +78,9 @@ def login(session: Session, email: str, password: str) -> tuple[str, CurrentUser
         raise LoginError("Wrong e-mail address or password.")
     if not rate_limit.allow(session, f"login:{email}", limit=LOGIN_LIMIT, window=LOGIN_WINDOW):
         raise LoginError("Too many attempts. Wait 15 minutes and try again.")
+    # Keep the attempt even when the login fails below: callers (session_scope) roll back
+    # on the LoginError, which would otherwise erase the hit and disable the rate limit.
+    session.commit()
     user = session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none()
     if user is None:
         verify_password(_DUMMY_HASH, password)

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from crm_app.models import Activity, Contact, Deal, Stage, Task, Ticket, TicketStatus, User, utcnow
+from crm_app.models import Activity, Contact, Deal, Pipeline, Stage, Task, Ticket, TicketStatus, User, utcnow
 
 from . import clock, money
 
@@ -107,3 +107,26 @@ def recent_activities(session: Session, *, limit: int = 8) -> list[RecentActivit
         )
         for a, first, last, uname in rows
     ]
+
+
+@dataclass(frozen=True)
+class StageTotal:
+    stage: str
+    pipeline: str
+    deals: int
+    value: float
+
+
+def open_pipeline_by_stage(session: Session) -> list[StageTotal]:
+    """Open deals per stage (all pipelines, in board order), values in the base currency."""
+    value = money.deal_value_in_base(session)
+    rows = session.execute(
+        sa.select(Stage.name, Pipeline.name, sa.func.count(Deal.id), sa.func.coalesce(sa.func.sum(value), 0.0))
+        .select_from(Stage)
+        .join(Pipeline, Pipeline.id == Stage.pipeline_id)
+        .outerjoin(Deal, Deal.stage_id == Stage.id)
+        .where(~Stage.is_won, ~Stage.is_lost, ~Stage.archived, ~Pipeline.archived)
+        .group_by(Stage.id, Stage.name, Pipeline.name, Pipeline.position, Stage.position)
+        .order_by(Pipeline.position, Pipeline.id, Stage.position)
+    ).all()
+    return [StageTotal(s, p, int(n), float(v or 0)) for s, p, n, v in rows]

@@ -43,7 +43,7 @@ def _validate(
         errors["name"] = "Enter the person's name."
     elif len(name) > 120:
         errors["name"] = "Use at most 120 characters."
-    if not _EMAIL.match(email):
+    if len(email) > 254 or not _EMAIL.match(email):  # 254: the column and login() limit
         errors["email"] = "Enter a valid e-mail address, like name@example.com."
     else:
         q = sa.select(User.id).where(User.email == email)

@@ -1,0 +1,71 @@
+"""Stat cards, panels and empty states shared by the pages."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def stat_card(label: str, value: rx.Var | str, detail: rx.Component | str, icon: str,
+              color: str = "indigo", href: str | None = None, test_id: str = "") -> rx.Component:
+    body = rx.card(
+        rx.hstack(
+            rx.vstack(
+                rx.text(label, size="2", color="var(--gray-11)", weight="medium"),
+                rx.text(value, size="7", weight="bold", letter_spacing="-0.02em", color="var(--gray-12)",
+                        data_testid=test_id or None),
+                detail if isinstance(detail, rx.Component) else rx.text(detail, size="1", color="var(--gray-10)"),
+                spacing="1",
+                align="start",
+            ),
+            rx.spacer(),
+            rx.center(
+                rx.icon(icon, size=20),
+                width="40px",
+                height="40px",
+                border_radius="10px",
+                background=f"var(--{color}-3)",
+                color=f"var(--{color}-11)",
+            ),
+            align="start",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+        _hover={"box_shadow": "var(--shadow-3)"} if href else {},
+    )
+    return rx.link(body, href=href, underline="none", width="100%") if href else body
+
+
+def panel(title: str, *children: rx.Component, action: rx.Component | None = None) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.heading(title, size="4", weight="bold"),
+            rx.spacer(),
+            action or rx.fragment(),
+            align="center",
+            margin_bottom="12px",
+        ),
+        *children,
+        size="3",
+        width="100%",
+    )
+
+
+def empty_state(icon: str, title: str, text: str, *actions: rx.Component) -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.center(rx.icon(icon, size=24), width="48px", height="48px", border_radius="12px",
+                      background="var(--accent-3)", color="var(--accent-11)"),
+            rx.heading(title, size="4"),
+            rx.text(text, size="2", color="var(--gray-11)", text_align="center", max_width="440px"),
+            rx.hstack(*actions, spacing="2"),
+            align="center",
+            spacing="3",
+        ),
+        padding="40px 16px",
+        width="100%",
+    )
+
+
+def skeleton_lines(n: int = 4) -> rx.Component:
+    return rx.vstack(*[rx.skeleton(height="20px", width="100%") for _ in range(n)], spacing="3", width="100%")

@@ -1,0 +1,230 @@
+"""The app shell: sidebar, top bar with search and user menu, page header, content."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from crm_app.state.base import AppState
+
+NAV: list[tuple[str, str, str]] = [
+    ("Dashboard", "/", "layout-dashboard"),
+    ("Contacts", "/contacts", "contact"),
+    ("Companies", "/companies", "building-2"),
+    ("Pipeline", "/pipeline", "kanban"),
+    ("Tickets", "/tickets", "life-buoy"),
+    ("Analytics", "/analytics", "chart-column"),
+    ("Settings", "/settings", "settings"),
+]
+
+SIDEBAR_WIDTH = "232px"
+
+
+def brand() -> rx.Component:
+    return rx.hstack(
+        rx.center(
+            rx.icon("handshake", size=18, color="white"),
+            width="32px",
+            height="32px",
+            border_radius="9px",
+            background="linear-gradient(135deg, var(--accent-9), var(--accent-11))",
+        ),
+        rx.text("Rapport", size="5", weight="bold", letter_spacing="-0.02em"),
+        align="center",
+        spacing="2",
+        padding_x="12px",
+        padding_y="16px",
+    )
+
+
+def nav_item(label: str, href: str, icon: str, active: bool) -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.icon(icon, size=18),
+            rx.text(label, size="2", weight="medium"),
+            align="center",
+            spacing="3",
+            padding_x="12px",
+            padding_y="8px",
+            border_radius="8px",
+            width="100%",
+            background="var(--accent-3)" if active else "transparent",
+            color="var(--accent-11)" if active else "var(--gray-11)",
+            _hover={"background": "var(--accent-3)" if active else "var(--gray-3)", "color": "var(--gray-12)"},
+        ),
+        href=href,
+        underline="none",
+        width="100%",
+        aria_current="page" if active else None,
+    )
+
+
+def nav_list(active: str) -> rx.Component:
+    return rx.vstack(
+        *[nav_item(label, href, icon, label == active) for label, href, icon in NAV],
+        spacing="1",
+        width="100%",
+        padding_x="8px",
+    )
+
+
+def sidebar(active: str) -> rx.Component:
+    return rx.box(
+        rx.vstack(
+            brand(),
+            nav_list(active),
+            rx.spacer(),
+            rx.text(
+                "Rapport CRM",
+                size="1",
+                color="var(--gray-9)",
+                padding="12px 20px",
+            ),
+            height="100%",
+            spacing="2",
+        ),
+        display=["none", "none", "block"],
+        position="fixed",
+        inset_inline_start="0",
+        top="0",
+        width=SIDEBAR_WIDTH,
+        height="100vh",
+        border_inline_end="1px solid var(--gray-a5)",
+        background="var(--gray-2)",
+        z_index="10",
+        as_="nav",
+        aria_label="Main",
+    )
+
+
+def mobile_menu(active: str) -> rx.Component:
+    return rx.box(
+        rx.drawer.root(
+            rx.drawer.trigger(
+                rx.icon_button(rx.icon("menu"), variant="ghost", aria_label="Open menu"),
+            ),
+            rx.drawer.overlay(z_index="20"),
+            rx.drawer.portal(
+                rx.drawer.content(
+                    rx.vstack(
+                        rx.hstack(
+                            brand(),
+                            rx.spacer(),
+                            rx.drawer.close(
+                                rx.icon_button(rx.icon("x"), variant="ghost", aria_label="Close menu")
+                            ),
+                            width="100%",
+                            align="center",
+                        ),
+                        nav_list(active),
+                        width="100%",
+                    ),
+                    width="260px",
+                    height="100%",
+                    background="var(--gray-2)",
+                    z_index="30",
+                ),
+            ),
+            direction="left",
+        ),
+        display=["block", "block", "none"],
+    )
+
+
+def user_menu() -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.avatar(fallback=AppState.user_initials, size="2", radius="full"),
+                rx.box(
+                    rx.text(AppState.user_name, size="2", weight="medium", line_height="1.1"),
+                    rx.text(AppState.user_role_label, size="1", color="var(--gray-10)"),
+                    text_align="start",
+                    display=["none", "none", "block"],
+                ),
+                rx.icon("chevron-down", size=14),
+                variant="ghost",
+                color_scheme="gray",
+                height="auto",
+                padding="4px 8px",
+                aria_label="User menu",
+            ),
+        ),
+        rx.menu.content(
+            rx.menu.item(rx.text(AppState.user_email, size="1", color="var(--gray-10)"), disabled=True),
+            rx.menu.separator(),
+            rx.menu.item(rx.icon("user-cog", size=16), "Profile and settings",
+                         on_click=rx.redirect("/settings")),
+            rx.menu.item(rx.icon("log-out", size=16), "Log out", on_click=AppState.logout,
+                         color="var(--red-11)"),
+            align="end",
+        ),
+    )
+
+
+def top_bar(active: str) -> rx.Component:
+    return rx.hstack(
+        mobile_menu(active),
+        rx.box(
+            rx.input(
+                rx.input.slot(rx.icon("search", size=16)),
+                placeholder="Search contacts, companies, deals, tickets…",
+                aria_label="Search",
+                disabled=True,
+                title="Global search arrives with the contacts release.",
+                width="100%",
+                size="2",
+                radius="large",
+            ),
+            width=["100%", "100%", "420px"],
+            max_width="100%",
+        ),
+        rx.spacer(),
+        rx.color_mode.button(variant="ghost", aria_label="Toggle light and dark mode"),
+        user_menu(),
+        align="center",
+        spacing="3",
+        padding_x=["12px", "16px", "24px"],
+        height="60px",
+        border_bottom="1px solid var(--gray-a5)",
+        background="var(--color-panel-solid)",
+        position="sticky",
+        top="0",
+        z_index="5",
+        width="100%",
+    )
+
+
+def page_header(title: str, description: str, *actions: rx.Component) -> rx.Component:
+    return rx.flex(
+        rx.box(
+            rx.heading(title, size="7", weight="bold", letter_spacing="-0.02em"),
+            rx.text(description, size="2", color="var(--gray-11)", margin_top="4px"),
+        ),
+        rx.spacer(),
+        rx.hstack(*actions, spacing="2"),
+        direction=rx.breakpoints(initial="column", sm="row"),
+        align=rx.breakpoints(initial="start", sm="end"),
+        gap="3",
+        margin_bottom="24px",
+        width="100%",
+    )
+
+
+def app_shell(active: str, *children: rx.Component) -> rx.Component:
+    """A signed-in page: sidebar + top bar + content."""
+    return rx.box(
+        sidebar(active),
+        rx.box(
+            top_bar(active),
+            rx.box(
+                *children,
+                padding=["16px", "20px", "28px 32px"],
+                max_width="1280px",
+                width="100%",
+                as_="main",
+            ),
+            margin_inline_start=["0", "0", SIDEBAR_WIDTH],
+            min_height="100vh",
+            background="var(--gray-1)",
+        ),
+    )

@@ -1,0 +1,20 @@
+"""404: a page that does not exist."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def not_found_page() -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.text("404", size="9", weight="bold", color="var(--accent-9)", letter_spacing="-0.04em"),
+            rx.heading("This page does not exist", size="6"),
+            rx.text("The link may be old, or the record was removed.", size="2", color="var(--gray-11)"),
+            rx.link(rx.button(rx.icon("arrow-left", size=16), "Back to the dashboard", size="3"), href="/"),
+            align="center",
+            spacing="3",
+        ),
+        min_height="100vh",
+        padding="24px",
+    )

@@ -1,0 +1,202 @@
+"""Settings: my profile, users (admins), installation (admins)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from crm_app.components.cards import panel
+from crm_app.components.shell import app_shell, page_header
+from crm_app.models import Role
+from crm_app.services.permissions import ROLE_LABELS
+from crm_app.state.preferences import PreferencesState
+from crm_app.state.users_admin import UsersAdminState, UserView
+
+ROLE_ITEMS = [(r.value, ROLE_LABELS[r]) for r in Role]
+
+
+def _field(label: str, name: str, control: rx.Component) -> rx.Component:
+    return rx.box(
+        rx.text(label, as_="label", html_for=name, size="2", weight="medium"),
+        control,
+        rx.cond(
+            UsersAdminState.form_errors.contains(name),
+            rx.text(UsersAdminState.form_errors.get(name, ""), size="1", color="var(--red-11)",
+                    data_testid=f"error-{name}", role="alert"),
+        ),
+        width="100%",
+    )
+
+
+def _role_select(name: str = "role", value: str | rx.Var = "sales", **props) -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(width="100%"),
+        rx.select.content(*[rx.select.item(label, value=v) for v, label in ROLE_ITEMS]),
+        name=name,
+        default_value=value,
+        **props,
+    )
+
+
+def create_user_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.trigger(rx.button(rx.icon("user-plus", size=16), "New user")),
+        rx.dialog.content(
+            rx.dialog.title("New user"),
+            rx.dialog.description("They can log in right away with the password you choose.", size="2",
+                                  margin_bottom="16px"),
+            rx.form(
+                rx.vstack(
+                    _field("Name", "name", rx.input(id="name", name="name", placeholder="Jane Doe")),
+                    _field("E-mail", "email", rx.input(id="email", name="email", type="email",
+                                                       placeholder="jane@company.com")),
+                    _field("Role", "role", _role_select()),
+                    _field("Password", "password", rx.input(id="password", name="password", type="password",
+                                                            placeholder="At least 10 characters")),
+                    rx.hstack(
+                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+                        rx.button("Create user", type="submit"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                ),
+                on_submit=UsersAdminState.create_user,
+                reset_on_submit=False,
+            ),
+            max_width="460px",
+        ),
+        open=UsersAdminState.create_open,
+        on_open_change=UsersAdminState.open_create,
+    )
+
+
+def password_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("New password"),
+            rx.alert_dialog.description(
+                "Give this password to ", UsersAdminState.new_password_for,
+                ". It is shown only now; they are signed out everywhere.", size="2",
+            ),
+            rx.code(UsersAdminState.new_password, size="5", margin_y="16px", data_testid="new-password"),
+            rx.flex(rx.alert_dialog.action(rx.button("Done", on_click=UsersAdminState.close_password)),
+                    justify="end"),
+        ),
+        open=UsersAdminState.new_password != "",
+    )
+
+
+def _user_row(u: rx.Var[UserView]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.hstack(rx.avatar(fallback=u.name.to(str)[0], size="2", radius="full"),
+                                rx.box(rx.text(u.name, weight="medium", size="2"),
+                                       rx.text(u.email, size="1", color="var(--gray-10)")),
+                                align="center", spacing="3")),
+        rx.table.cell(
+            rx.select.root(
+                rx.select.trigger(variant="ghost", aria_label="Role"),
+                rx.select.content(*[rx.select.item(label, value=v) for v, label in ROLE_ITEMS]),
+                value=u.role,
+                on_change=lambda role: UsersAdminState.change_role(u.id, role),
+                disabled=u.is_me,
+                size="1",
+            )
+        ),
+        rx.table.cell(rx.cond(u.active, rx.badge(rx.icon("check", size=12), "Active", color_scheme="green"),
+                              rx.badge(rx.icon("ban", size=12), "Deactivated", color_scheme="gray"))),
+        rx.table.cell(rx.text(u.last_login, size="2", color="var(--gray-11)")),
+        rx.table.cell(
+            rx.hstack(
+                rx.button("Reset password", size="1", variant="soft", color_scheme="gray",
+                          on_click=UsersAdminState.reset_password(u.id)),
+                rx.cond(
+                    u.active,
+                    rx.button("Deactivate", size="1", variant="soft", color_scheme="red", disabled=u.is_me,
+                              on_click=UsersAdminState.set_active(u.id, False)),
+                    rx.button("Reactivate", size="1", variant="soft", color_scheme="green",
+                              on_click=UsersAdminState.set_active(u.id, True)),
+                ),
+                spacing="2",
+                justify="end",
+            )
+        ),
+        align="center",
+        data_testid="user-row",
+    )
+
+
+def users_panel() -> rx.Component:
+    return panel(
+        "Users",
+        rx.box(
+            rx.table.root(
+                rx.table.header(rx.table.row(
+                    rx.table.column_header_cell("User"), rx.table.column_header_cell("Role"),
+                    rx.table.column_header_cell("Status"), rx.table.column_header_cell("Last login"),
+                    rx.table.column_header_cell(""),
+                )),
+                rx.table.body(rx.foreach(UsersAdminState.users, _user_row)),
+                variant="ghost",
+                size="2",
+                width="100%",
+            ),
+            overflow_x="auto",
+        ),
+        password_dialog(),
+        action=create_user_dialog(),
+    )
+
+
+def _tz_select(value: rx.Var, on_change, label: str) -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(width="320px", max_width="100%", aria_label=label),
+        rx.select.content(rx.foreach(PreferencesState.time_zones, lambda z: rx.select.item(z, value=z))),
+        value=value,
+        on_change=on_change,
+    )
+
+
+def profile_panel() -> rx.Component:
+    p = PreferencesState
+    return panel(
+        "My profile",
+        rx.vstack(
+            rx.text("Time zone", size="2", weight="medium"),
+            rx.text("“Today” and “this month” on your dashboard follow this zone.", size="1",
+                    color="var(--gray-10)"),
+            _tz_select(p.my_time_zone, PreferencesState.save_my_time_zone, "My time zone"),
+            spacing="2",
+        ),
+    )
+
+
+def installation_panel() -> rx.Component:
+    p = PreferencesState
+    return panel(
+        "Installation",
+        rx.vstack(
+            rx.text("Installation time zone", size="2", weight="medium"),
+            rx.text("The default for new users and for reports.", size="1", color="var(--gray-10)"),
+            _tz_select(p.install_time_zone, PreferencesState.save_install_time_zone, "Installation time zone"),
+            rx.text("Base currency: ", rx.code(p.base_currency), size="2", margin_top="12px"),
+            spacing="2",
+        ),
+    )
+
+
+def settings_page() -> rx.Component:
+    return app_shell(
+        "Settings",
+        page_header("Settings", "Your profile, your team and this installation."),
+        rx.tabs.root(
+            rx.tabs.list(
+                rx.tabs.trigger("My profile", value="profile"),
+                rx.cond(UsersAdminState.user_is_admin, rx.tabs.trigger("Users", value="users")),
+                rx.cond(UsersAdminState.user_is_admin, rx.tabs.trigger("Installation", value="installation")),
+            ),
+            rx.tabs.content(rx.box(profile_panel(), padding_top="16px"), value="profile"),
+            rx.tabs.content(rx.box(users_panel(), padding_top="16px"), value="users"),
+            rx.tabs.content(rx.box(installation_panel(), padding_top="16px"), value="installation"),
+            default_value="profile",
+        ),
+    )

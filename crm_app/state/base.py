@@ -1,0 +1,49 @@
+"""The root state of the signed-in app: the session cookie and who is signed in."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from crm_app.db import session_scope
+from crm_app.services import auth
+from crm_app.services.auth import CurrentUser
+from crm_app.services.permissions import ROLE_LABELS, Perm, can
+from crm_app.settings import SESSION_HOURS
+
+from .guard import guarded
+
+
+class AppState(rx.State):
+    """Holds the session token (a random value; the server keeps only its hash)."""
+
+    session_token: str = rx.Cookie(
+        "", name="rapport_session", max_age=SESSION_HOURS * 3600, same_site="strict", path="/"
+    )
+    user_name: str = ""
+    user_email: str = ""
+    user_role: str = ""
+    user_role_label: str = ""
+    user_is_admin: bool = False
+    user_can_write: bool = False
+
+    def _remember_user(self, user: CurrentUser) -> None:
+        """Refresh the shell's view of the caller (called by the guard on every event)."""
+        if self.user_email != user.email or self.user_role != user.role or self.user_name != user.name:
+            self.user_name = user.name
+            self.user_email = user.email
+            self.user_role = user.role
+            self.user_role_label = ROLE_LABELS.get(user.role, user.role)
+            self.user_is_admin = can(user.role, Perm.USERS_MANAGE)
+            self.user_can_write = can(user.role, Perm.CONTACTS_WRITE) or can(user.role, Perm.TICKETS_WRITE)
+
+    @rx.var
+    def user_initials(self) -> str:
+        parts = [p for p in self.user_name.split() if p]
+        return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+    @guarded()
+    def logout(self):
+        with session_scope() as session:
+            auth.logout(session, self.session_token)
+        self.reset()
+        return [rx.remove_cookie("rapport_session", {"path": "/"}), rx.redirect("/login")]
