@@ -41,9 +41,14 @@ def make_engine(url: str) -> sa.Engine:
     return sa.create_engine(url, pool_pre_ping=True)
 
 
-@cache
 def get_engine(url: str | None = None) -> sa.Engine:
-    return make_engine(url or db_url())
+    """The shared engine for ``url`` (default: REFLEX_DB_URL or the SQLite file in data/)."""
+    return _engine_for(url or db_url())
+
+
+@cache
+def _engine_for(url: str) -> sa.Engine:
+    return make_engine(url)
 
 
 @contextmanager

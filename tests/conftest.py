@@ -13,7 +13,10 @@ from sqlmodel import Session
 # Nothing a test does may reach the database `make run` serves.
 os.environ.setdefault("REFLEX_DB_URL", "sqlite:///" + str(Path(os.environ.get("TMPDIR", "/tmp")) / "rapport-tests-guard.db"))
 
+from argon2 import PasswordHasher  # noqa: E402
+
 from crm_app.db import get_engine, migrate  # noqa: E402
+from crm_app.services import auth  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +40,11 @@ def db_url(migrated_template: Path, tmp_path: Path) -> str:
 def session(db_url: str) -> Iterator[Session]:
     with Session(get_engine(db_url), expire_on_commit=False) as s:
         yield s
+
+
+@pytest.fixture
+def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2 parameters (same algorithm) for tests that hash many passwords."""
+    fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(auth, "_hasher", fast)
+    monkeypatch.setattr(auth, "_DUMMY_HASH", fast.hash("not-a-real-password"))

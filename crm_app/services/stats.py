@@ -49,7 +49,7 @@ def counts(session: Session) -> dict[str, int]:
 
 def has_business_data(session: Session) -> bool:
     """True once anything beyond users and settings exists (then the demo is never loaded)."""
-    for model in (Company, Contact, Deal, Ticket, Pipeline):
+    for model in (Company, Contact, Deal, Ticket, Pipeline, Product, Order, Activity, Task, Tag):
         if session.execute(sa.select(sa.literal(1)).select_from(model).limit(1)).first():
             return True
     return False

@@ -77,6 +77,8 @@ def create_user(
     if errors:
         raise ValidationError(errors)
     tz = time_zone or app_settings.get(session, "time_zone") or "UTC"
+    if not app_settings.valid_time_zone(tz):
+        raise ValidationError({"time_zone": "Choose a time zone from the list."})
     user = User(
         name=name,
         email=email,

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from argon2 import PasswordHasher
 
 from crm_app.db import session_scope
 from crm_app.models import AuditEntry, RateLimitHit, Role, User, UserSession, utcnow
@@ -17,13 +16,6 @@ PASSWORD = "correct horse battery"
 WRONG = "Wrong e-mail address or password."
 _REAL_HASHER = auth._hasher
 
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    """Cheap argon2 parameters so the many logins below stay fast (the algorithm is the same)."""
-    fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(auth, "_hasher", fast)
-    monkeypatch.setattr(auth, "_DUMMY_HASH", fast.hash("not-a-real-password"))
 
 
 def _make_user(session, email="ada@example.com", role=Role.SALES, password=PASSWORD) -> User:
@@ -144,9 +136,10 @@ def test_deactivation_ends_existing_sessions(session):
     users.set_active(session, user_id, False, actor_id=admin.id)
 
     assert auth.resolve(session, token) is None
-    assert session.execute(
-        sa.select(UserSession).where(UserSession.user_id == user_id)
-    ).first() is None
+    assert (
+        session.execute(sa.select(UserSession).where(UserSession.user_id == user_id)).first()
+        is None
+    )
     assert auth.resolve(session, admin_token) is not None  # others stay signed in
 
 
@@ -224,7 +217,9 @@ def test_login_is_audited_and_failures_are_not(session):
 
 def _hits(session, email: str) -> int:
     return session.execute(
-        sa.select(sa.func.count()).select_from(RateLimitHit).where(RateLimitHit.key == f"login:{email}")
+        sa.select(sa.func.count())
+        .select_from(RateLimitHit)
+        .where(RateLimitHit.key == f"login:{email}")
     ).scalar_one()
 
 
@@ -308,3 +303,8 @@ def test_over_long_input_is_rejected(session):
     # rejected before anything is recorded
     assert _hits(session, long_email) == 0
     assert _hits(session, "ada@example.com") == 0
+
+
+@pytest.fixture(autouse=True)
+def _fast(fast_hashing):
+    """Cheap argon2 parameters for the many hashes below."""

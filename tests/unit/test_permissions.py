@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from crm_app.models import Role
-from crm_app.services.permissions import MATRIX, ROLE_LABELS, Perm, can, can_edit_deal, is_writer, role_of
+from crm_app.services.permissions import (
+    MATRIX,
+    ROLE_LABELS,
+    Perm,
+    can,
+    can_edit_deal,
+    is_writer,
+    role_of,
+)
 
 P = Perm
 EVERYTHING = set(Perm)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from argon2 import PasswordHasher
 
 from crm_app.models import AuditEntry, Role, User, UserSession
 from crm_app.services import app_settings, auth, users
@@ -12,12 +11,6 @@ from crm_app.services.errors import NotFound, ValidationError
 
 PASSWORD = "long enough password"
 
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(auth, "_hasher", fast)
-    monkeypatch.setattr(auth, "_DUMMY_HASH", fast.hash("not-a-real-password"))
 
 
 def _create(session, email="ada@example.com", role=Role.SALES, name="Ada Lovelace", **kw) -> User:
@@ -67,7 +60,11 @@ def test_create_user_takes_the_installation_time_zone_and_known_locales(session)
         ("email", "not-an-email", "Enter a valid e-mail address, like name@example.com."),
         ("email", "a@b", "Enter a valid e-mail address, like name@example.com."),
         ("email", "two words@example.com", "Enter a valid e-mail address, like name@example.com."),
-        ("email", "a" * 250 + "@example.com", "Enter a valid e-mail address, like name@example.com."),
+        (
+            "email",
+            "a" * 250 + "@example.com",
+            "Enter a valid e-mail address, like name@example.com.",
+        ),
         ("role", "boss", "Choose a role."),
         ("role", "ADMIN", "Choose a role."),
         ("password", "short", "Use at least 10 characters."),
@@ -104,9 +101,7 @@ def test_change_role_updates_and_audits(session):
     users.change_role(session, user.id, "manager", actor_id=admin.id)
 
     assert session.get(User, user.id).role == "manager"
-    entry = session.execute(
-        sa.select(AuditEntry).where(AuditEntry.action == "update")
-    ).scalar_one()
+    entry = session.execute(sa.select(AuditEntry).where(AuditEntry.action == "update")).scalar_one()
     assert entry.user_id == admin.id
     assert entry.changes == {"role": ["sales", "manager"]}
 
@@ -176,11 +171,15 @@ def test_deactivate_and_reactivate(session):
     assert auth.resolve(session, token) is None  # the old session stays ended
     new_token, _ = auth.login(session, "ada@example.com", PASSWORD)
     assert auth.resolve(session, new_token).id == user.id
-    changes = session.execute(
-        sa.select(AuditEntry.changes)
-        .where(AuditEntry.entity_id == user.id, AuditEntry.action == "update")
-        .order_by(AuditEntry.id)
-    ).scalars().all()
+    changes = (
+        session.execute(
+            sa.select(AuditEntry.changes)
+            .where(AuditEntry.entity_id == user.id, AuditEntry.action == "update")
+            .order_by(AuditEntry.id)
+        )
+        .scalars()
+        .all()
+    )
     assert changes == [{"active": [True, False]}, {"active": [False, True]}]
 
 
@@ -193,16 +192,15 @@ def test_reset_password_returns_a_working_password_and_ends_sessions(session):
 
     assert len(new_password) >= users.MIN_PASSWORD
     assert auth.resolve(session, token) is None
-    assert session.execute(
-        sa.select(UserSession).where(UserSession.user_id == user.id)
-    ).first() is None
+    assert (
+        session.execute(sa.select(UserSession).where(UserSession.user_id == user.id)).first()
+        is None
+    )
     with pytest.raises(auth.LoginError):
         auth.login(session, "ada@example.com", PASSWORD)
     new_token, current = auth.login(session, "ada@example.com", new_password)
     assert current.id == user.id
-    entry = session.execute(
-        sa.select(AuditEntry).where(AuditEntry.action == "update")
-    ).scalar_one()
+    entry = session.execute(sa.select(AuditEntry).where(AuditEntry.action == "update")).scalar_one()
     assert entry.changes == {"password_hash": ["***", "***"]}
 
 
@@ -234,9 +232,7 @@ def test_update_profile_validates_locale_and_time_zone(session):
     users.update_profile(session, user.id, locale="he", time_zone="Asia/Jerusalem")
     stored = session.get(User, user.id)
     assert (stored.locale, stored.time_zone) == ("he", "Asia/Jerusalem")
-    entry = session.execute(
-        sa.select(AuditEntry).where(AuditEntry.action == "update")
-    ).scalar_one()
+    entry = session.execute(sa.select(AuditEntry).where(AuditEntry.action == "update")).scalar_one()
     assert entry.user_id == user.id
     assert entry.changes == {"locale": ["en", "he"], "time_zone": ["UTC", "Asia/Jerusalem"]}
 
@@ -247,9 +243,12 @@ def test_update_profile_changes_only_what_is_given(session):
     users.update_profile(session, user.id)  # nothing given: nothing written
     stored = session.get(User, user.id)
     assert (stored.locale, stored.time_zone) == ("en", "America/New_York")
-    assert session.execute(
-        sa.select(sa.func.count()).where(AuditEntry.action == "update")
-    ).scalar_one() == 1
+    assert (
+        session.execute(
+            sa.select(sa.func.count()).where(AuditEntry.action == "update")
+        ).scalar_one()
+        == 1
+    )
 
 
 def test_ensure_first_admin_creates_an_admin_exactly_once(session):
@@ -290,3 +289,8 @@ def test_demo_users_lists_only_active_demo_accounts(session):
     users.set_active(session, gone.id, False, actor_id=admin.id)
 
     assert [r.email for r in users.demo_users(session)] == ["demo1@example.com"]
+
+
+@pytest.fixture(autouse=True)
+def _fast(fast_hashing):
+    """Cheap argon2 parameters for the many hashes below."""

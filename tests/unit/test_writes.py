@@ -242,7 +242,10 @@ def test_create_many_writes_one_audit_entry_per_object(session):
 def test_create_many_keeps_password_hashes_out_of_the_audit(session):
     writes.create_many(
         session,
-        [User(email=f"u{i}@example.com", name=f"U{i}", password_hash=f"hash-{i}") for i in range(2)],
+        [
+            User(email=f"u{i}@example.com", name=f"U{i}", password_hash=f"hash-{i}")
+            for i in range(2)
+        ],
         actor_id=None,
     )
     entries = _audit(session, entity="users")
