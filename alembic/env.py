@@ -4,10 +4,10 @@
 the plain ``alembic`` command builds an engine from REFLEX_DB_URL / the default SQLite file.
 """
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import crm_app.models  # noqa: F401  (registers every table)
+from alembic import context
 from crm_app.db import get_engine
 
 config = context.config

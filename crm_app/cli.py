@@ -56,13 +56,19 @@ def _cmd_seed(args: argparse.Namespace) -> int:
             result = seed_large(session, seed=args.seed)
         else:
             if stats.has_business_data(session) and not args.force:
-                print("The database already holds CRM data; use --force to add the demo anyway.",
-                      file=sys.stderr)
+                print(
+                    "The database already holds CRM data; use --force to add the demo anyway.",
+                    file=sys.stderr,
+                )
                 return 1
             result = seed_demo(session, seed=args.seed, locale=args.locale)
     elapsed = time.perf_counter() - started
     for key, value in result.items():
-        print(f"  {key:<24} {value:>12,.0f}" if isinstance(value, int | float) else f"  {key}: {value}")
+        print(
+            f"  {key:<24} {value:>12,.0f}"
+            if isinstance(value, int | float)
+            else f"  {key}: {value}"
+        )
     print(f"Seeded ({args.scale}) in {elapsed:.1f} s.")
     return 0
 
@@ -80,8 +86,14 @@ def _cmd_create_user(args: argparse.Namespace) -> int:
             password, generated = generate_password(), True
     try:
         with session_scope() as session:
-            user = users.create_user(session, name=args.name, email=args.email, role=args.role,
-                                     password=password, actor_id=None)
+            user = users.create_user(
+                session,
+                name=args.name,
+                email=args.email,
+                role=args.role,
+                password=password,
+                actor_id=None,
+            )
     except ValidationError as exc:
         for field, message in exc.errors.items():
             print(f"{field}: {message}", file=sys.stderr)

@@ -11,7 +11,10 @@ import pytest
 from sqlmodel import Session
 
 # Nothing a test does may reach the database `make run` serves.
-os.environ.setdefault("REFLEX_DB_URL", "sqlite:///" + str(Path(os.environ.get("TMPDIR", "/tmp")) / "rapport-tests-guard.db"))
+os.environ.setdefault(
+    "REFLEX_DB_URL",
+    "sqlite:///" + str(Path(os.environ.get("TMPDIR", "/tmp")) / "rapport-tests-guard.db"),
+)
 
 from argon2 import PasswordHasher  # noqa: E402
 

@@ -17,10 +17,26 @@ def kind_badge(kind: rx.Var[str]) -> rx.Component:
     return rx.match(
         kind,
         *[
-            (k, rx.center(rx.icon(icon, size=15), width="30px", height="30px", border_radius="8px",
-                          background=f"var(--{color}-3)", color=f"var(--{color}-11)", flex_shrink="0"))
+            (
+                k,
+                rx.center(
+                    rx.icon(icon, size=15),
+                    width="30px",
+                    height="30px",
+                    border_radius="8px",
+                    background=f"var(--{color}-3)",
+                    color=f"var(--{color}-11)",
+                    flex_shrink="0",
+                ),
+            )
             for k, (icon, color) in KIND_STYLE.items()
         ],
-        rx.center(rx.icon("activity", size=15), width="30px", height="30px", border_radius="8px",
-                  background="var(--gray-3)", flex_shrink="0"),
+        rx.center(
+            rx.icon("activity", size=15),
+            width="30px",
+            height="30px",
+            border_radius="8px",
+            background="var(--gray-3)",
+            flex_shrink="0",
+        ),
     )

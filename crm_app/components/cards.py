@@ -5,15 +5,30 @@ from __future__ import annotations
 import reflex as rx
 
 
-def stat_card(label: str, value: rx.Var | str, detail: rx.Component | str, icon: str,
-              color: str = "indigo", href: str | None = None, test_id: str = "") -> rx.Component:
+def stat_card(
+    label: str,
+    value: rx.Var | str,
+    detail: rx.Component | str,
+    icon: str,
+    color: str = "indigo",
+    href: str | None = None,
+    test_id: str = "",
+) -> rx.Component:
     body = rx.card(
         rx.hstack(
             rx.vstack(
                 rx.text(label, size="2", color="var(--gray-11)", weight="medium"),
-                rx.text(value, size="7", weight="bold", letter_spacing="-0.02em", color="var(--gray-12)",
-                        data_testid=test_id or None),
-                detail if isinstance(detail, rx.Component) else rx.text(detail, size="1", color="var(--gray-10)"),
+                rx.text(
+                    value,
+                    size="7",
+                    weight="bold",
+                    letter_spacing="-0.02em",
+                    color="var(--gray-12)",
+                    data_testid=test_id or None,
+                ),
+                detail
+                if isinstance(detail, rx.Component)
+                else rx.text(detail, size="1", color="var(--gray-10)"),
                 spacing="1",
                 align="start",
             ),
@@ -54,8 +69,14 @@ def panel(title: str, *children: rx.Component, action: rx.Component | None = Non
 def empty_state(icon: str, title: str, text: str, *actions: rx.Component) -> rx.Component:
     return rx.center(
         rx.vstack(
-            rx.center(rx.icon(icon, size=24), width="48px", height="48px", border_radius="12px",
-                      background="var(--accent-3)", color="var(--accent-11)"),
+            rx.center(
+                rx.icon(icon, size=24),
+                width="48px",
+                height="48px",
+                border_radius="12px",
+                background="var(--accent-3)",
+                color="var(--accent-11)",
+            ),
             rx.heading(title, size="4"),
             rx.text(text, size="2", color="var(--gray-11)", text_align="center", max_width="440px"),
             rx.hstack(*actions, spacing="2"),
@@ -68,4 +89,6 @@ def empty_state(icon: str, title: str, text: str, *actions: rx.Component) -> rx.
 
 
 def skeleton_lines(n: int = 4) -> rx.Component:
-    return rx.vstack(*[rx.skeleton(height="20px", width="100%") for _ in range(n)], spacing="3", width="100%")
+    return rx.vstack(
+        *[rx.skeleton(height="20px", width="100%") for _ in range(n)], spacing="3", width="100%"
+    )

@@ -49,7 +49,10 @@ def nav_item(label: str, href: str, icon: str, active: bool) -> rx.Component:
             width="100%",
             background="var(--accent-3)" if active else "transparent",
             color="var(--accent-11)" if active else "var(--gray-11)",
-            _hover={"background": "var(--accent-3)" if active else "var(--gray-3)", "color": "var(--gray-12)"},
+            _hover={
+                "background": "var(--accent-3)" if active else "var(--gray-3)",
+                "color": "var(--gray-12)",
+            },
         ),
         href=href,
         underline="none",
@@ -110,7 +113,9 @@ def mobile_menu(active: str) -> rx.Component:
                             brand(),
                             rx.spacer(),
                             rx.drawer.close(
-                                rx.icon_button(rx.icon("x"), variant="ghost", aria_label="Close menu")
+                                rx.icon_button(
+                                    rx.icon("x"), variant="ghost", aria_label="Close menu"
+                                )
                             ),
                             width="100%",
                             align="center",
@@ -150,12 +155,21 @@ def user_menu() -> rx.Component:
             ),
         ),
         rx.menu.content(
-            rx.menu.item(rx.text(AppState.user_email, size="1", color="var(--gray-10)"), disabled=True),
+            rx.menu.item(
+                rx.text(AppState.user_email, size="1", color="var(--gray-10)"), disabled=True
+            ),
             rx.menu.separator(),
-            rx.menu.item(rx.icon("user-cog", size=16), "Profile and settings",
-                         on_click=rx.redirect("/settings")),
-            rx.menu.item(rx.icon("log-out", size=16), "Log out", on_click=AppState.logout,
-                         color="var(--red-11)"),
+            rx.menu.item(
+                rx.icon("user-cog", size=16),
+                "Profile and settings",
+                on_click=rx.redirect("/settings"),
+            ),
+            rx.menu.item(
+                rx.icon("log-out", size=16),
+                "Log out",
+                on_click=AppState.logout,
+                color="var(--red-11)",
+            ),
             align="end",
         ),
     )

@@ -25,7 +25,9 @@ def _recent_row(a: rx.Var[ActivityRow]) -> rx.Component:
             flex="1",
             min_width="0",
         ),
-        rx.tooltip(rx.text(a.ago, size="1", color="var(--gray-10)", white_space="nowrap"), content=a.exact),
+        rx.tooltip(
+            rx.text(a.ago, size="1", color="var(--gray-10)", white_space="nowrap"), content=a.exact
+        ),
         align="center",
         spacing="3",
         padding_y="10px",
@@ -47,8 +49,12 @@ def _stage_row(s: rx.Var[StageBar]) -> rx.Component:
             width="100%",
         ),
         rx.box(
-            rx.box(height="100%", width=s.percent.to_string() + "%", background="var(--accent-9)",
-                   border_radius="4px"),
+            rx.box(
+                height="100%",
+                width=s.percent.to_string() + "%",
+                background="var(--accent-9)",
+                border_radius="4px",
+            ),
             height="8px",
             width="100%",
             background="var(--gray-a3)",
@@ -63,15 +69,44 @@ def _stage_row(s: rx.Var[StageBar]) -> rx.Component:
 def dashboard_page() -> rx.Component:
     s = DashboardState
     cards = rx.grid(
-        stat_card("Open pipeline", s.open_pipeline_value, rx.text(s.open_deals, " open deals", size="1",
-                  color="var(--gray-10)"), "trending-up", "indigo", "/pipeline", "open-pipeline-value"),
-        stat_card("Won this month", s.won_value, rx.text(s.won_count, " deals won", size="1",
-                  color="var(--gray-10)", data_testid="won-count"), "trophy", "green", "/pipeline",
-                  "won-value"),
-        stat_card("Open tickets", s.open_tickets.to_string(), rx.text(s.urgent_tickets, " urgent", size="1",
-                  color="var(--gray-10)"), "life-buoy", "amber", "/tickets", "open-tickets"),
-        stat_card("Overdue tasks", s.overdue_tasks.to_string(), rx.text(s.my_overdue_tasks, " assigned to you",
-                  size="1", color="var(--gray-10)"), "alarm-clock", "red", None, "overdue-tasks"),
+        stat_card(
+            "Open pipeline",
+            s.open_pipeline_value,
+            rx.text(s.open_deals, " open deals", size="1", color="var(--gray-10)"),
+            "trending-up",
+            "indigo",
+            "/pipeline",
+            "open-pipeline-value",
+        ),
+        stat_card(
+            "Won this month",
+            s.won_value,
+            rx.text(
+                s.won_count, " deals won", size="1", color="var(--gray-10)", data_testid="won-count"
+            ),
+            "trophy",
+            "green",
+            "/pipeline",
+            "won-value",
+        ),
+        stat_card(
+            "Open tickets",
+            s.open_tickets.to_string(),
+            rx.text(s.urgent_tickets, " urgent", size="1", color="var(--gray-10)"),
+            "life-buoy",
+            "amber",
+            "/tickets",
+            "open-tickets",
+        ),
+        stat_card(
+            "Overdue tasks",
+            s.overdue_tasks.to_string(),
+            rx.text(s.my_overdue_tasks, " assigned to you", size="1", color="var(--gray-10)"),
+            "alarm-clock",
+            "red",
+            None,
+            "overdue-tasks",
+        ),
         columns=rx.breakpoints(initial="1", sm="2", lg="4"),
         spacing="4",
         width="100%",
@@ -83,8 +118,11 @@ def dashboard_page() -> rx.Component:
             rx.cond(
                 s.recent.length() > 0,
                 rx.vstack(rx.foreach(s.recent, _recent_row), spacing="0", width="100%"),
-                empty_state("activity", "No activities yet",
-                            "Calls, meetings, notes and e-mails logged on contacts appear here."),
+                empty_state(
+                    "activity",
+                    "No activities yet",
+                    "Calls, meetings, notes and e-mails logged on contacts appear here.",
+                ),
             ),
             skeleton_lines(6),
         ),
@@ -105,6 +143,12 @@ def dashboard_page() -> rx.Component:
         "Dashboard",
         page_header("Dashboard", "Your business at a glance, from live data."),
         cards,
-        rx.grid(recent, pipeline, columns=rx.breakpoints(initial="1", lg="2"), spacing="4",
-                width="100%", margin_top="16px"),
+        rx.grid(
+            recent,
+            pipeline,
+            columns=rx.breakpoints(initial="1", lg="2"),
+            spacing="4",
+            width="100%",
+            margin_top="16px",
+        ),
     )

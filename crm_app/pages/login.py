@@ -10,8 +10,11 @@ from crm_app.state.login import DemoLogin, LoginState
 def _demo_button(u: rx.Var[DemoLogin]) -> rx.Component:
     return rx.button(
         rx.avatar(fallback=u.name.to(str)[0], size="1", radius="full"),
-        rx.box(rx.text(u.name, size="2", weight="medium"), rx.text(u.role, size="1", color="var(--gray-10)"),
-               text_align="start"),
+        rx.box(
+            rx.text(u.name, size="2", weight="medium"),
+            rx.text(u.role, size="1", color="var(--gray-10)"),
+            text_align="start",
+        ),
         variant="surface",
         color_scheme="gray",
         height="auto",
@@ -28,20 +31,41 @@ def login_page() -> rx.Component:
         rx.vstack(
             rx.box(
                 rx.text("E-mail", as_="label", html_for="email", size="2", weight="medium"),
-                rx.input(id="email", name="email", type="email", placeholder="you@company.com",
-                         auto_complete="username", size="3", auto_focus=True, required=True),
+                rx.input(
+                    id="email",
+                    name="email",
+                    type="email",
+                    placeholder="you@company.com",
+                    auto_complete="username",
+                    size="3",
+                    auto_focus=True,
+                    required=True,
+                ),
                 width="100%",
             ),
             rx.box(
                 rx.text("Password", as_="label", html_for="password", size="2", weight="medium"),
-                rx.input(id="password", name="password", type="password", auto_complete="current-password",
-                         size="3", required=True),
+                rx.input(
+                    id="password",
+                    name="password",
+                    type="password",
+                    auto_complete="current-password",
+                    size="3",
+                    required=True,
+                ),
                 width="100%",
             ),
             rx.cond(
                 LoginState.error != "",
-                rx.callout(LoginState.error, icon="circle-alert", color_scheme="red", size="1",
-                           role="alert", width="100%", data_testid="login-error"),
+                rx.callout(
+                    LoginState.error,
+                    icon="circle-alert",
+                    color_scheme="red",
+                    size="1",
+                    role="alert",
+                    width="100%",
+                    data_testid="login-error",
+                ),
             ),
             rx.button("Log in", type="submit", size="3", width="100%"),
             spacing="4",
@@ -54,10 +78,21 @@ def login_page() -> rx.Component:
     demo = rx.cond(
         LoginState.demo_logins.length() > 0,
         rx.box(
-            rx.hstack(rx.separator(size="4"), rx.text("or try the demo as", size="1", color="var(--gray-10)",
-                      white_space="nowrap"), rx.separator(size="4"), align="center", width="100%"),
-            rx.grid(rx.foreach(LoginState.demo_logins, _demo_button), columns="2", spacing="2",
-                    margin_top="12px"),
+            rx.hstack(
+                rx.separator(size="4"),
+                rx.text(
+                    "or try the demo as", size="1", color="var(--gray-10)", white_space="nowrap"
+                ),
+                rx.separator(size="4"),
+                align="center",
+                width="100%",
+            ),
+            rx.grid(
+                rx.foreach(LoginState.demo_logins, _demo_button),
+                columns="2",
+                spacing="2",
+                margin_top="12px",
+            ),
             width="100%",
             margin_top="20px",
         ),
@@ -65,25 +100,39 @@ def login_page() -> rx.Component:
     return rx.center(
         rx.vstack(
             rx.hstack(
-                rx.center(rx.icon("handshake", size=22, color="white"), width="40px", height="40px",
-                          border_radius="11px",
-                          background="linear-gradient(135deg, var(--accent-9), var(--accent-11))"),
+                rx.center(
+                    rx.icon("handshake", size=22, color="white"),
+                    width="40px",
+                    height="40px",
+                    border_radius="11px",
+                    background="linear-gradient(135deg, var(--accent-9), var(--accent-11))",
+                ),
                 rx.heading("Rapport", size="7", letter_spacing="-0.02em"),
                 align="center",
                 spacing="3",
             ),
             rx.card(
                 rx.heading("Log in to your CRM", size="5", margin_bottom="4px"),
-                rx.text("Welcome back. Enter your work e-mail and password.", size="2",
-                        color="var(--gray-11)", margin_bottom="20px"),
+                rx.text(
+                    "Welcome back. Enter your work e-mail and password.",
+                    size="2",
+                    color="var(--gray-11)",
+                    margin_bottom="20px",
+                ),
                 form,
                 demo,
                 size="4",
                 width="100%",
             ),
-            rx.hstack(rx.color_mode.button(variant="ghost", size="1", aria_label="Toggle light and dark mode"),
-                      rx.text("Self-hosted · your data stays on your server", size="1", color="var(--gray-10)"),
-                      align="center"),
+            rx.hstack(
+                rx.color_mode.button(
+                    variant="ghost", size="1", aria_label="Toggle light and dark mode"
+                ),
+                rx.text(
+                    "Self-hosted · your data stays on your server", size="1", color="var(--gray-10)"
+                ),
+                align="center",
+            ),
             align="center",
             spacing="5",
             width="100%",

@@ -8,10 +8,17 @@ import reflex as rx
 def not_found_page() -> rx.Component:
     return rx.center(
         rx.vstack(
-            rx.text("404", size="9", weight="bold", color="var(--accent-9)", letter_spacing="-0.04em"),
+            rx.text(
+                "404", size="9", weight="bold", color="var(--accent-9)", letter_spacing="-0.04em"
+            ),
             rx.heading("This page does not exist", size="6"),
-            rx.text("The link may be old, or the record was removed.", size="2", color="var(--gray-11)"),
-            rx.link(rx.button(rx.icon("arrow-left", size=16), "Back to the dashboard", size="3"), href="/"),
+            rx.text(
+                "The link may be old, or the record was removed.", size="2", color="var(--gray-11)"
+            ),
+            rx.link(
+                rx.button(rx.icon("arrow-left", size=16), "Back to the dashboard", size="3"),
+                href="/",
+            ),
             align="center",
             spacing="3",
         ),

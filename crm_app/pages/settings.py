@@ -20,8 +20,13 @@ def _field(label: str, name: str, control: rx.Component) -> rx.Component:
         control,
         rx.cond(
             UsersAdminState.form_errors.contains(name),
-            rx.text(UsersAdminState.form_errors.get(name, ""), size="1", color="var(--red-11)",
-                    data_testid=f"error-{name}", role="alert"),
+            rx.text(
+                UsersAdminState.form_errors.get(name, ""),
+                size="1",
+                color="var(--red-11)",
+                data_testid=f"error-{name}",
+                role="alert",
+            ),
         ),
         width="100%",
     )
@@ -42,18 +47,38 @@ def create_user_dialog() -> rx.Component:
         rx.dialog.trigger(rx.button(rx.icon("user-plus", size=16), "New user")),
         rx.dialog.content(
             rx.dialog.title("New user"),
-            rx.dialog.description("They can log in right away with the password you choose.", size="2",
-                                  margin_bottom="16px"),
+            rx.dialog.description(
+                "They can log in right away with the password you choose.",
+                size="2",
+                margin_bottom="16px",
+            ),
             rx.form(
                 rx.vstack(
-                    _field("Name", "name", rx.input(id="name", name="name", placeholder="Jane Doe")),
-                    _field("E-mail", "email", rx.input(id="email", name="email", type="email",
-                                                       placeholder="jane@company.com")),
+                    _field(
+                        "Name", "name", rx.input(id="name", name="name", placeholder="Jane Doe")
+                    ),
+                    _field(
+                        "E-mail",
+                        "email",
+                        rx.input(
+                            id="email", name="email", type="email", placeholder="jane@company.com"
+                        ),
+                    ),
                     _field("Role", "role", _role_select()),
-                    _field("Password", "password", rx.input(id="password", name="password", type="password",
-                                                            placeholder="At least 10 characters")),
+                    _field(
+                        "Password",
+                        "password",
+                        rx.input(
+                            id="password",
+                            name="password",
+                            type="password",
+                            placeholder="At least 10 characters",
+                        ),
+                    ),
                     rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+                        rx.dialog.close(
+                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                        ),
                         rx.button("Create user", type="submit"),
                         justify="end",
                         width="100%",
@@ -75,12 +100,18 @@ def password_dialog() -> rx.Component:
         rx.alert_dialog.content(
             rx.alert_dialog.title("New password"),
             rx.alert_dialog.description(
-                "Give this password to ", UsersAdminState.new_password_for,
-                ". It is shown only now; they are signed out everywhere.", size="2",
+                "Give this password to ",
+                UsersAdminState.new_password_for,
+                ". It is shown only now; they are signed out everywhere.",
+                size="2",
             ),
-            rx.code(UsersAdminState.new_password, size="5", margin_y="16px", data_testid="new-password"),
-            rx.flex(rx.alert_dialog.action(rx.button("Done", on_click=UsersAdminState.close_password)),
-                    justify="end"),
+            rx.code(
+                UsersAdminState.new_password, size="5", margin_y="16px", data_testid="new-password"
+            ),
+            rx.flex(
+                rx.alert_dialog.action(rx.button("Done", on_click=UsersAdminState.close_password)),
+                justify="end",
+            ),
         ),
         open=UsersAdminState.new_password != "",
     )
@@ -88,10 +119,17 @@ def password_dialog() -> rx.Component:
 
 def _user_row(u: rx.Var[UserView]) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.hstack(rx.avatar(fallback=u.name.to(str)[0], size="2", radius="full"),
-                                rx.box(rx.text(u.name, weight="medium", size="2"),
-                                       rx.text(u.email, size="1", color="var(--gray-10)")),
-                                align="center", spacing="3")),
+        rx.table.cell(
+            rx.hstack(
+                rx.avatar(fallback=u.name.to(str)[0], size="2", radius="full"),
+                rx.box(
+                    rx.text(u.name, weight="medium", size="2"),
+                    rx.text(u.email, size="1", color="var(--gray-10)"),
+                ),
+                align="center",
+                spacing="3",
+            )
+        ),
         rx.table.cell(
             rx.select.root(
                 rx.select.trigger(variant="ghost", aria_label="Role"),
@@ -102,19 +140,40 @@ def _user_row(u: rx.Var[UserView]) -> rx.Component:
                 size="1",
             )
         ),
-        rx.table.cell(rx.cond(u.active, rx.badge(rx.icon("check", size=12), "Active", color_scheme="green"),
-                              rx.badge(rx.icon("ban", size=12), "Deactivated", color_scheme="gray"))),
+        rx.table.cell(
+            rx.cond(
+                u.active,
+                rx.badge(rx.icon("check", size=12), "Active", color_scheme="green"),
+                rx.badge(rx.icon("ban", size=12), "Deactivated", color_scheme="gray"),
+            )
+        ),
         rx.table.cell(rx.text(u.last_login, size="2", color="var(--gray-11)")),
         rx.table.cell(
             rx.hstack(
-                rx.button("Reset password", size="1", variant="soft", color_scheme="gray",
-                          on_click=UsersAdminState.reset_password(u.id)),
+                rx.button(
+                    "Reset password",
+                    size="1",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=UsersAdminState.reset_password(u.id),
+                ),
                 rx.cond(
                     u.active,
-                    rx.button("Deactivate", size="1", variant="soft", color_scheme="red", disabled=u.is_me,
-                              on_click=UsersAdminState.set_active(u.id, False)),
-                    rx.button("Reactivate", size="1", variant="soft", color_scheme="green",
-                              on_click=UsersAdminState.set_active(u.id, True)),
+                    rx.button(
+                        "Deactivate",
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        disabled=u.is_me,
+                        on_click=UsersAdminState.set_active(u.id, False),
+                    ),
+                    rx.button(
+                        "Reactivate",
+                        size="1",
+                        variant="soft",
+                        color_scheme="green",
+                        on_click=UsersAdminState.set_active(u.id, True),
+                    ),
                 ),
                 spacing="2",
                 justify="end",
@@ -130,11 +189,15 @@ def users_panel() -> rx.Component:
         "Users",
         rx.box(
             rx.table.root(
-                rx.table.header(rx.table.row(
-                    rx.table.column_header_cell("User"), rx.table.column_header_cell("Role"),
-                    rx.table.column_header_cell("Status"), rx.table.column_header_cell("Last login"),
-                    rx.table.column_header_cell(""),
-                )),
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("User"),
+                        rx.table.column_header_cell("Role"),
+                        rx.table.column_header_cell("Status"),
+                        rx.table.column_header_cell("Last login"),
+                        rx.table.column_header_cell(""),
+                    )
+                ),
                 rx.table.body(rx.foreach(UsersAdminState.users, _user_row)),
                 variant="ghost",
                 size="2",
@@ -150,7 +213,9 @@ def users_panel() -> rx.Component:
 def _tz_select(value: rx.Var, on_change, label: str) -> rx.Component:
     return rx.select.root(
         rx.select.trigger(width="320px", max_width="100%", aria_label=label),
-        rx.select.content(rx.foreach(PreferencesState.time_zones, lambda z: rx.select.item(z, value=z))),
+        rx.select.content(
+            rx.foreach(PreferencesState.time_zones, lambda z: rx.select.item(z, value=z))
+        ),
         value=value,
         on_change=on_change,
     )
@@ -162,8 +227,11 @@ def profile_panel() -> rx.Component:
         "My profile",
         rx.vstack(
             rx.text("Time zone", size="2", weight="medium"),
-            rx.text("“Today” and “this month” on your dashboard follow this zone.", size="1",
-                    color="var(--gray-10)"),
+            rx.text(
+                "“Today” and “this month” on your dashboard follow this zone.",
+                size="1",
+                color="var(--gray-10)",
+            ),
             _tz_select(p.my_time_zone, PreferencesState.save_my_time_zone, "My time zone"),
             spacing="2",
         ),
@@ -177,7 +245,11 @@ def installation_panel() -> rx.Component:
         rx.vstack(
             rx.text("Installation time zone", size="2", weight="medium"),
             rx.text("The default for new users and for reports.", size="1", color="var(--gray-10)"),
-            _tz_select(p.install_time_zone, PreferencesState.save_install_time_zone, "Installation time zone"),
+            _tz_select(
+                p.install_time_zone,
+                PreferencesState.save_install_time_zone,
+                "Installation time zone",
+            ),
             rx.text("Base currency: ", rx.code(p.base_currency), size="2", margin_top="12px"),
             spacing="2",
         ),
@@ -192,7 +264,10 @@ def settings_page() -> rx.Component:
             rx.tabs.list(
                 rx.tabs.trigger("My profile", value="profile"),
                 rx.cond(UsersAdminState.user_is_admin, rx.tabs.trigger("Users", value="users")),
-                rx.cond(UsersAdminState.user_is_admin, rx.tabs.trigger("Installation", value="installation")),
+                rx.cond(
+                    UsersAdminState.user_is_admin,
+                    rx.tabs.trigger("Installation", value="installation"),
+                ),
             ),
             rx.tabs.content(rx.box(profile_panel(), padding_top="16px"), value="profile"),
             rx.tabs.content(rx.box(users_panel(), padding_top="16px"), value="users"),

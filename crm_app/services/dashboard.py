@@ -8,7 +8,18 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from crm_app.models import Activity, Contact, Deal, Pipeline, Stage, Task, Ticket, TicketStatus, User, utcnow
+from crm_app.models import (
+    Activity,
+    Contact,
+    Deal,
+    Pipeline,
+    Stage,
+    Task,
+    Ticket,
+    TicketStatus,
+    User,
+    utcnow,
+)
 
 from . import clock, money
 
@@ -121,7 +132,12 @@ def open_pipeline_by_stage(session: Session) -> list[StageTotal]:
     """Open deals per stage (all pipelines, in board order), values in the base currency."""
     value = money.deal_value_in_base(session)
     rows = session.execute(
-        sa.select(Stage.name, Pipeline.name, sa.func.count(Deal.id), sa.func.coalesce(sa.func.sum(value), 0.0))
+        sa.select(
+            Stage.name,
+            Pipeline.name,
+            sa.func.count(Deal.id),
+            sa.func.coalesce(sa.func.sum(value), 0.0),
+        )
         .select_from(Stage)
         .join(Pipeline, Pipeline.id == Stage.pipeline_id)
         .outerjoin(Deal, Deal.stage_id == Stage.id)

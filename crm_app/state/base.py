@@ -28,13 +28,19 @@ class AppState(rx.State):
 
     def _remember_user(self, user: CurrentUser) -> None:
         """Refresh the shell's view of the caller (called by the guard on every event)."""
-        if self.user_email != user.email or self.user_role != user.role or self.user_name != user.name:
+        if (
+            self.user_email != user.email
+            or self.user_role != user.role
+            or self.user_name != user.name
+        ):
             self.user_name = user.name
             self.user_email = user.email
             self.user_role = user.role
             self.user_role_label = ROLE_LABELS.get(user.role, user.role)
             self.user_is_admin = can(user.role, Perm.USERS_MANAGE)
-            self.user_can_write = can(user.role, Perm.CONTACTS_WRITE) or can(user.role, Perm.TICKETS_WRITE)
+            self.user_can_write = can(user.role, Perm.CONTACTS_WRITE) or can(
+                user.role, Perm.TICKETS_WRITE
+            )
 
     @rx.var
     def user_initials(self) -> str:

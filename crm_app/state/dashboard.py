@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import reflex as rx
-
 from crm_app.db import session_scope
 from crm_app.services import dashboard, formatting
 
@@ -75,8 +73,13 @@ class DashboardState(AppState):
         ]
         top = max((s.value for s in stage_totals), default=0.0) or 1.0
         self.stages = [
-            StageBar(s.stage, s.pipeline, s.deals, formatting.money(s.value, cur, loc), round(100 * s.value / top))
+            StageBar(
+                s.stage,
+                s.pipeline,
+                s.deals,
+                formatting.money(s.value, cur, loc),
+                round(100 * s.value / top),
+            )
             for s in stage_totals
         ]
         self.loaded = True
-

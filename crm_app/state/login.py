@@ -34,7 +34,8 @@ class LoginState(AppState):
             if self.session_token and auth.resolve(session, self.session_token):
                 return rx.redirect("/")
             self.demo_logins = [
-                DemoLogin(name=u.name, email=u.email, role=u.role) for u in users.demo_users(session)
+                DemoLogin(name=u.name, email=u.email, role=u.role)
+                for u in users.demo_users(session)
             ]
         return None
 

@@ -40,9 +40,15 @@ class UsersAdminState(AppState):
             rows = users.list_users(session)
         self.users = [
             UserView(
-                id=u.id, name=u.name, email=u.email, role=u.role, role_label=ROLE_LABELS.get(u.role, u.role),
+                id=u.id,
+                name=u.name,
+                email=u.email,
+                role=u.role,
+                role_label=ROLE_LABELS.get(u.role, u.role),
                 active=u.active,
-                last_login=formatting.ago(u.last_login_at, me.locale) if u.last_login_at else "Never",
+                last_login=formatting.ago(u.last_login_at, me.locale)
+                if u.last_login_at
+                else "Never",
                 is_me=u.id == me.id,
             )
             for u in rows
@@ -64,25 +70,37 @@ class UsersAdminState(AppState):
         data = {k: str(form_data.get(k, "")).strip() for k in ("name", "email", "role", "password")}
         try:
             with session_scope() as session:
-                user = users.create_user(session, name=data["name"], email=data["email"], role=data["role"],
-                                         password=data["password"], actor_id=caller().id)
+                user = users.create_user(
+                    session,
+                    name=data["name"],
+                    email=data["email"],
+                    role=data["role"],
+                    password=data["password"],
+                    actor_id=caller().id,
+                )
         except ValidationError as exc:
             self.form_errors = exc.errors
             return None
         self.form_errors = {}
         self.create_open = False
         self._reload()
-        return rx.toast.success(f"{user.name} can now log in as {ROLE_LABELS.get(user.role, user.role)}.")
+        return rx.toast.success(
+            f"{user.name} can now log in as {ROLE_LABELS.get(user.role, user.role)}."
+        )
 
     @guarded(Perm.USERS_MANAGE)
     def change_role(self, user_id: int, role: str):
-        return self._apply(lambda s: users.change_role(s, int(user_id), str(role), actor_id=caller().id),
-                           "Role changed.")
+        return self._apply(
+            lambda s: users.change_role(s, int(user_id), str(role), actor_id=caller().id),
+            "Role changed.",
+        )
 
     @guarded(Perm.USERS_MANAGE)
     def set_active(self, user_id: int, active: bool):
         msg = "User reactivated." if active else "User deactivated and signed out everywhere."
-        return self._apply(lambda s: users.set_active(s, int(user_id), bool(active), actor_id=caller().id), msg)
+        return self._apply(
+            lambda s: users.set_active(s, int(user_id), bool(active), actor_id=caller().id), msg
+        )
 
     @guarded(Perm.USERS_MANAGE)
     def reset_password(self, user_id: int):

@@ -69,8 +69,14 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp
         REFLEX_CHECK_LATEST_VERSION="false",
     )
     bin_dir = Path(sys.executable).parent
-    setup = subprocess.run([str(bin_dir / "rapport"), "setup"], cwd=ROOT, env=env, capture_output=True,
-                           text=True, check=True)
+    setup = subprocess.run(
+        [str(bin_dir / "rapport"), "setup"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     email = re.search(r"e-mail:\s+(\S+)", setup.stdout)
     password = re.search(r"password:\s+(\S+)", setup.stdout)
     assert email and password, setup.stdout
@@ -78,11 +84,17 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp
     with log.open("w") as out:
         proc = subprocess.Popen(
             [str(bin_dir / "reflex"), "run", "--env", "prod"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         _wait_for(f"http://127.0.0.1:{port}/ping", proc, log)
-        yield RunningApp(f"http://localhost:{port}", env["REFLEX_DB_URL"], email.group(1), password.group(1))
+        yield RunningApp(
+            f"http://localhost:{port}", env["REFLEX_DB_URL"], email.group(1), password.group(1)
+        )
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:

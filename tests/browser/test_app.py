@@ -38,7 +38,9 @@ def test_wrong_password_shows_an_error(page: Page, base_url: str, running_app) -
     expect(page).to_have_url(re.compile(r"/login$"))
 
 
-def test_every_sidebar_page_opens_without_console_errors(page: Page, base_url: str, running_app) -> None:
+def test_every_sidebar_page_opens_without_console_errors(
+    page: Page, base_url: str, running_app
+) -> None:
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -59,9 +61,11 @@ def test_dashboard_figures_equal_the_database(page: Page, base_url: str, running
         figs = dashboard.figures(session, user_id=user.id, time_zone=user.time_zone)
     assert figs.open_deals > 0 and figs.open_tickets > 0, "the demo business should have open work"
     expect(page.get_by_test_id("open-pipeline-value")).to_have_text(
-        formatting.money(figs.open_pipeline_value, figs.base_currency, user.locale))
+        formatting.money(figs.open_pipeline_value, figs.base_currency, user.locale)
+    )
     expect(page.get_by_test_id("won-value")).to_have_text(
-        formatting.money(figs.won_this_month_value, figs.base_currency, user.locale))
+        formatting.money(figs.won_this_month_value, figs.base_currency, user.locale)
+    )
     expect(page.get_by_test_id("won-count")).to_have_text(f"{figs.won_this_month_count} deals won")
     expect(page.get_by_test_id("open-tickets")).to_have_text(str(figs.open_tickets))
     expect(page.get_by_test_id("overdue-tasks")).to_have_text(str(figs.overdue_tasks))
@@ -89,8 +93,9 @@ def test_unknown_page_shows_404(page: Page, base_url: str) -> None:
     expect(page.get_by_role("heading", name="This page does not exist")).to_be_visible()
 
 
-def test_admin_creates_a_user_who_can_log_in_with_that_role(page: Page, base_url: str, running_app,
-                                                             browser) -> None:
+def test_admin_creates_a_user_who_can_log_in_with_that_role(
+    page: Page, base_url: str, running_app, browser
+) -> None:
     log_in(page, base_url, running_app.admin_email, running_app.admin_password)
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     page.goto(f"{base_url}/settings")

@@ -39,8 +39,14 @@ def _sample(annotation: typing.Any, name: str) -> typing.Any:
     if annotation in (bool, "bool"):
         return name not in ("active",)
     if annotation in (dict, "dict") or "form" in name:
-        return {"name": "Mallory", "email": "mallory@example.com", "role": "admin",
-                "password": "a-long-password-1", "first_name": "M", "last_name": "X"}
+        return {
+            "name": "Mallory",
+            "email": "mallory@example.com",
+            "role": "admin",
+            "password": "a-long-password-1",
+            "first_name": "M",
+            "last_name": "X",
+        }
     if name in ("tz", "time_zone"):
         return "Europe/Tallinn"
     if name == "role":
@@ -50,7 +56,9 @@ def _sample(annotation: typing.Any, name: str) -> typing.Any:
     return "1"
 
 
-def call(cls: type[State], name: str, token: str = "", args: list | None = None) -> tuple[dict, dict]:
+def call(
+    cls: type[State], name: str, token: str = "", args: list | None = None
+) -> tuple[dict, dict]:
     """Run one handler on a fresh state tree; returns the vars before and after."""
     state = state_instance(cls)
     if token:
@@ -66,9 +74,11 @@ def call(cls: type[State], name: str, token: str = "", args: list | None = None)
     if inspect.iscoroutine(result):
         asyncio.run(result)
     elif inspect.isasyncgen(result):
+
         async def drain(gen):
             async for _ in gen:
                 pass
+
         asyncio.run(drain(result))
     elif inspect.isgenerator(result):
         list(result)
@@ -101,5 +111,3 @@ def digest(url: str) -> str:
             for row in conn.execute(sa.select(table).order_by(*table.primary_key.columns)):
                 h.update(repr(tuple(row)).encode())
     return h.hexdigest()
-
-

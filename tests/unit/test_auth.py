@@ -17,7 +17,6 @@ WRONG = "Wrong e-mail address or password."
 _REAL_HASHER = auth._hasher
 
 
-
 def _make_user(session, email="ada@example.com", role=Role.SALES, password=PASSWORD) -> User:
     return users.create_user(
         session, name="Ada Lovelace", email=email, role=role, password=password, actor_id=None

@@ -35,8 +35,14 @@ def populated(db_url: str, monkeypatch: pytest.MonkeyPatch, fast_hashing: None) 
     monkeypatch.setenv("REFLEX_DB_URL", db_url)
     with Session(get_engine(db_url)) as s:
         for role in Role:
-            users.create_user(s, name=f"{role} user", email=f"{role}@example.com", role=role,
-                              password="a-long-password-1", actor_id=None)
+            users.create_user(
+                s,
+                name=f"{role} user",
+                email=f"{role}@example.com",
+                role=role,
+                password="a-long-password-1",
+                actor_id=None,
+            )
         writes.create(s, Contact(first_name="Ann", last_name="Lee"), actor_id=None)
         s.commit()
     return db_url

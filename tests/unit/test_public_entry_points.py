@@ -21,10 +21,23 @@ PASSWORD = "a-long-password-1"
 def db(db_url: str, monkeypatch: pytest.MonkeyPatch, fast_hashing: None) -> str:
     monkeypatch.setenv("REFLEX_DB_URL", db_url)
     with Session(get_engine(db_url)) as s:
-        users.create_user(s, name="Sam Sales", email="sam@example.com", role=Role.SALES,
-                          password=PASSWORD, actor_id=None)
-        users.create_user(s, name="Demo Dana", email="dana@demo.example", role=Role.MANAGER,
-                          password="rapport-demo", actor_id=None, is_demo=True)
+        users.create_user(
+            s,
+            name="Sam Sales",
+            email="sam@example.com",
+            role=Role.SALES,
+            password=PASSWORD,
+            actor_id=None,
+        )
+        users.create_user(
+            s,
+            name="Demo Dana",
+            email="dana@demo.example",
+            role=Role.MANAGER,
+            password="rapport-demo",
+            actor_id=None,
+            is_demo=True,
+        )
         s.commit()
     return db_url
 
@@ -35,7 +48,11 @@ def _sessions(url: str) -> int:
 
 
 def test_the_registry_holds_exactly_the_login_handlers() -> None:
-    assert PUBLIC_ENTRY_POINTS == {"LoginState.login", "LoginState.login_demo", "LoginState.load_login"}
+    assert PUBLIC_ENTRY_POINTS == {
+        "LoginState.login",
+        "LoginState.login_demo",
+        "LoginState.load_login",
+    }
 
 
 @pytest.mark.parametrize(
@@ -43,13 +60,27 @@ def test_the_registry_holds_exactly_the_login_handlers() -> None:
     [
         ({}, "Enter your e-mail address and password."),
         ({"email": "sam@example.com"}, "Enter your e-mail address and password."),
-        ({"email": "sam@example.com", "password": "wrong-password"}, "Wrong e-mail address or password."),
-        ({"email": "nobody@example.com", "password": PASSWORD}, "Wrong e-mail address or password."),
-        ({"email": "x" * 400 + "@example.com", "password": PASSWORD}, "Wrong e-mail address or password."),
-        ({"email": ["not", "a", "string"], "password": {"x": 1}}, "Wrong e-mail address or password."),
+        (
+            {"email": "sam@example.com", "password": "wrong-password"},
+            "Wrong e-mail address or password.",
+        ),
+        (
+            {"email": "nobody@example.com", "password": PASSWORD},
+            "Wrong e-mail address or password.",
+        ),
+        (
+            {"email": "x" * 400 + "@example.com", "password": PASSWORD},
+            "Wrong e-mail address or password.",
+        ),
+        (
+            {"email": ["not", "a", "string"], "password": {"x": 1}},
+            "Wrong e-mail address or password.",
+        ),
     ],
 )
-def test_login_rejects_bad_input_with_a_message_and_no_session(db: str, form: dict, message: str) -> None:
+def test_login_rejects_bad_input_with_a_message_and_no_session(
+    db: str, form: dict, message: str
+) -> None:
     state = state_instance(LoginState)
     result = LoginState.event_handlers["login"].fn(state, form)
     assert result is None
@@ -61,7 +92,9 @@ def test_login_rejects_bad_input_with_a_message_and_no_session(db: str, form: di
 
 def test_login_succeeds_sets_the_cookie_and_shows_the_user(db: str) -> None:
     state = state_instance(LoginState)
-    LoginState.event_handlers["login"].fn(state, {"email": " SAM@example.com ", "password": PASSWORD})
+    LoginState.event_handlers["login"].fn(
+        state, {"email": " SAM@example.com ", "password": PASSWORD}
+    )
     assert state.error == ""
     assert state.user_email == "sam@example.com"
     with Session(get_engine(db)) as s:
@@ -71,12 +104,16 @@ def test_login_succeeds_sets_the_cookie_and_shows_the_user(db: str) -> None:
 def test_login_is_rate_limited_per_address(db: str) -> None:
     state = state_instance(LoginState)
     for _ in range(auth.LOGIN_LIMIT):
-        LoginState.event_handlers["login"].fn(state, {"email": "sam@example.com", "password": "wrong-pass"})
+        LoginState.event_handlers["login"].fn(
+            state, {"email": "sam@example.com", "password": "wrong-pass"}
+        )
     LoginState.event_handlers["login"].fn(state, {"email": "sam@example.com", "password": PASSWORD})
     assert state.error == "Too many attempts. Wait 15 minutes and try again."
     assert _sessions(db) == 0
     # Another address is not blocked by the first one's failures.
-    LoginState.event_handlers["login"].fn(state, {"email": "dana@demo.example", "password": "rapport-demo"})
+    LoginState.event_handlers["login"].fn(
+        state, {"email": "dana@demo.example", "password": "rapport-demo"}
+    )
     assert state.error == "" and _sessions(db) == 1
 
 

@@ -12,7 +12,6 @@ from crm_app.services.errors import NotFound, ValidationError
 PASSWORD = "long enough password"
 
 
-
 def _create(session, email="ada@example.com", role=Role.SALES, name="Ada Lovelace", **kw) -> User:
     kw.setdefault("password", PASSWORD)
     kw.setdefault("actor_id", None)
