@@ -72,18 +72,17 @@ def nav_list(active: str) -> rx.Component:
 
 def sidebar(active: str) -> rx.Component:
     return rx.box(
-        rx.vstack(
-            brand(),
-            nav_list(active),
-            rx.spacer(),
-            rx.text(
-                "Rapport CRM",
-                size="1",
-                color="var(--gray-9)",
-                padding="12px 20px",
+        rx.el.nav(
+            rx.vstack(
+                brand(),
+                nav_list(active),
+                rx.spacer(),
+                rx.text("Rapport CRM", size="1", color="var(--gray-9)", padding="12px 20px"),
+                height="100%",
+                spacing="2",
             ),
-            height="100%",
-            spacing="2",
+            aria_label="Main",
+            style={"height": "100%"},
         ),
         display=["none", "none", "block"],
         position="fixed",
@@ -94,8 +93,6 @@ def sidebar(active: str) -> rx.Component:
         border_inline_end="1px solid var(--gray-a5)",
         background="var(--gray-2)",
         z_index="10",
-        as_="nav",
-        aria_label="Main",
     )
 
 
@@ -230,12 +227,10 @@ def app_shell(active: str, *children: rx.Component) -> rx.Component:
         sidebar(active),
         rx.box(
             top_bar(active),
-            rx.box(
+            rx.el.main(
                 *children,
-                padding=["16px", "20px", "28px 32px"],
-                max_width="1280px",
-                width="100%",
-                as_="main",
+                style={"padding": "28px 32px", "maxWidth": "1280px", "width": "100%"},
+                class_name="rapport-main",
             ),
             margin_inline_start=["0", "0", SIDEBAR_WIDTH],
             min_height="100vh",

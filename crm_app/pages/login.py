@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from crm_app.components.forms import field_label
 from crm_app.state.login import DemoLogin, LoginState
 
 
@@ -30,7 +31,7 @@ def login_page() -> rx.Component:
     form = rx.form(
         rx.vstack(
             rx.box(
-                rx.text("E-mail", as_="label", html_for="email", size="2", weight="medium"),
+                field_label("E-mail", "email"),
                 rx.input(
                     id="email",
                     name="email",
@@ -44,7 +45,7 @@ def login_page() -> rx.Component:
                 width="100%",
             ),
             rx.box(
-                rx.text("Password", as_="label", html_for="password", size="2", weight="medium"),
+                field_label("Password", "password"),
                 rx.input(
                     id="password",
                     name="password",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.cards import panel
+from crm_app.components.forms import field_label
 from crm_app.components.shell import app_shell, page_header
 from crm_app.models import Role
 from crm_app.services.permissions import ROLE_LABELS
@@ -16,7 +17,7 @@ ROLE_ITEMS = [(r.value, ROLE_LABELS[r]) for r in Role]
 
 def _field(label: str, name: str, control: rx.Component) -> rx.Component:
     return rx.box(
-        rx.text(label, as_="label", html_for=name, size="2", weight="medium"),
+        field_label(label, name),
         control,
         rx.cond(
             UsersAdminState.form_errors.contains(name),
@@ -87,6 +88,7 @@ def create_user_dialog() -> rx.Component:
                 ),
                 on_submit=UsersAdminState.create_user,
                 reset_on_submit=False,
+                no_validate=True,  # the server's messages appear beside each field
             ),
             max_width="460px",
         ),

@@ -35,7 +35,7 @@ def test_login_shows_the_dashboard(page: Page, base_url: str, running_app) -> No
 def test_wrong_password_shows_an_error(page: Page, base_url: str, running_app) -> None:
     log_in(page, base_url, running_app.admin_email, "not-the-password")
     expect(page.get_by_test_id("login-error")).to_have_text("Wrong e-mail address or password.")
-    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page).to_have_url(re.compile(r"/login/?$"))
 
 
 def test_every_sidebar_page_opens_without_console_errors(
@@ -77,15 +77,15 @@ def test_logout_then_pages_need_a_login(page: Page, base_url: str, running_app) 
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     page.get_by_role("button", name="User menu").click()
     page.get_by_role("menuitem", name="Log out").click()
-    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page).to_have_url(re.compile(r"/login/?$"))
     page.goto(f"{base_url}/settings")
-    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page).to_have_url(re.compile(r"/login/?$"))
 
 
 def test_a_page_without_a_session_redirects_to_login(page: Page, base_url: str) -> None:
     for path in ("/", "/contacts", "/settings"):
         page.goto(f"{base_url}{path}")
-        expect(page).to_have_url(re.compile(r"/login$"))
+        expect(page).to_have_url(re.compile(r"/login/?$"))
 
 
 def test_unknown_page_shows_404(page: Page, base_url: str) -> None:
