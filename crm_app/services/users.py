@@ -184,7 +184,9 @@ def ensure_first_admin(session: Session) -> tuple[str, str] | None:
 
 
 def demo_users(session: Session) -> list[UserRow]:
-    """Demo logins offered on the login page while the demo business is loaded."""
+    """Demo logins offered on the login page, only while the demo business is loaded."""
+    if not app_settings.get(session, "demo_loaded"):
+        return []
     rows = session.execute(
         sa.select(User).where(User.is_demo, User.active).order_by(User.role, User.name)
     ).scalars()

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from crm_app.db import get_engine
 from crm_app.models import Role, User, UserSession
-from crm_app.services import auth, users
+from crm_app.services import app_settings, auth, users
 from crm_app.state.guard import PUBLIC_ENTRY_POINTS
 from crm_app.state.login import LoginState
 
@@ -38,6 +38,7 @@ def db(db_url: str, monkeypatch: pytest.MonkeyPatch, fast_hashing: None) -> str:
             actor_id=None,
             is_demo=True,
         )
+        app_settings.put(s, "demo_loaded", True, actor_id=None)
         s.commit()
     return db_url
 
@@ -143,3 +144,14 @@ def test_load_login_lists_only_active_demo_users_and_writes_nothing(db: str) -> 
     LoginState.event_handlers["load_login"].fn(state)
     assert [u.email for u in state.demo_logins] == ["dana@demo.example"]
     assert digest(db) == before
+
+
+def test_no_demo_logins_once_the_demo_business_is_gone(db: str) -> None:
+    with Session(get_engine(db)) as s:
+        app_settings.put(s, "demo_loaded", False, actor_id=None)
+        s.commit()
+    state = state_instance(LoginState)
+    LoginState.event_handlers["load_login"].fn(state)
+    assert state.demo_logins == []
+    LoginState.event_handlers["login_demo"].fn(state, "dana@demo.example")
+    assert state.error == "This demo user is not available." and _sessions(db) == 0

@@ -286,7 +286,9 @@ def test_demo_users_lists_only_active_demo_accounts(session):
     _create(session, "demo1@example.com", Role.SALES, name="Demo Sales", is_demo=True)
     gone = _create(session, "demo2@example.com", Role.SUPPORT, name="Demo Gone", is_demo=True)
     users.set_active(session, gone.id, False, actor_id=admin.id)
+    assert users.demo_users(session) == [], "no demo logins before the demo business is loaded"
 
+    app_settings.put(session, "demo_loaded", True, actor_id=None)
     assert [r.email for r in users.demo_users(session)] == ["demo1@example.com"]
 
 
