@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DEMO_PASSWORD = "rapport-demo"
+DEMO_PASSWORD = "rapport-demo"  # noqa: S105  (public, shown on the login page of the demo)
 DEMO_DOMAIN = "kestrel.example"
 TIME_ZONE = "Europe/Tallinn"
 BASE_CURRENCY = "EUR"
@@ -68,8 +68,12 @@ PRODUCTS: tuple[ProductSpec, ...] = (
     ProductSpec("GR-80", "Kestrel G80 high-volume grinder", "Grinders", 2150.0),
     ProductSpec("SP-BAS", "Service plan Basic (12 months)", "Service plans", 690.0),
     ProductSpec("SP-PRE", "Service plan Premium (12 months)", "Service plans", 1490.0),
-    ProductSpec("BS-OFF", "Bean subscription Office, 4 kg/month (12 months)", "Subscriptions", 1180.0),
-    ProductSpec("BS-CAF", "Bean subscription Cafe, 10 kg/month (12 months)", "Subscriptions", 2760.0),
+    ProductSpec(
+        "BS-OFF", "Bean subscription Office, 4 kg/month (12 months)", "Subscriptions", 1180.0
+    ),
+    ProductSpec(
+        "BS-CAF", "Bean subscription Cafe, 10 kg/month (12 months)", "Subscriptions", 2760.0
+    ),
     ProductSpec("BN-HOUSE", "House espresso blend, 1 kg", "Beans", 23.5),
     ProductSpec("BN-ETH", "Single origin Ethiopia Yirgacheffe, 1 kg", "Beans", 31.0),
     ProductSpec("TR-DAY", "Barista training day", "Training", 450.0),
@@ -94,7 +98,14 @@ TAGS: tuple[tuple[str, str], ...] = (
 SOURCES = ("website", "referral", "trade show", "cold call", "inbound email", "partner")
 SOURCE_WEIGHTS = (32, 20, 14, 12, 14, 8)
 
-LOST_REASONS = ("Price", "Chose a competitor", "No budget", "Bad timing", "No decision", "Product fit")
+LOST_REASONS = (
+    "Price",
+    "Chose a competitor",
+    "No budget",
+    "Bad timing",
+    "No decision",
+    "Product fit",
+)
 # Weights of the reasons above by the stage a deal was lost in (early stages lose on fit).
 LOST_WEIGHTS_BY_STAGE = (
     (5, 5, 30, 20, 20, 20),
@@ -137,9 +148,7 @@ INDUSTRIES: tuple[Industry, ...] = (
         4.0,
         ("General manager", "F&B director", "Purchasing manager", "Breakfast manager"),
     ),
-    Industry(
-        "Office", 15, 60, 3.0, ("Office manager", "Facilities manager", "HR manager", "CFO")
-    ),
+    Industry("Office", 15, 60, 3.0, ("Office manager", "Facilities manager", "HR manager", "CFO")),
     Industry("Retail", 10, 18, 1.8, ("Store manager", "Buyer", "Category manager", "Owner")),
 )
 

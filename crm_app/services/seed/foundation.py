@@ -44,7 +44,7 @@ class Foundation:
 
     def territory_owner(self, country: str) -> User | None:
         """The demo sales person for a country (None when the sales team is not the demo's)."""
-        for name, local, _role, _tz, countries in catalog.USERS:
+        for _name, local, _role, _tz, countries in catalog.USERS:
             if country in countries:
                 email = f"{local}@{catalog.DEMO_DOMAIN}"
                 return next((u for u in self.users if u.email == email), None)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import random
 import re
-import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from faker.decode import unidecode
 
 from .catalog import TIME_ZONE, Country
 
@@ -49,7 +50,9 @@ class Timeline:
     def seasonal_days(self, rng: random.Random, k: int, growth: float = 0.8) -> list[date]:
         """``k`` working days, more in busy months and more as the business grows."""
         weights = [
-            SEASON[d.month - 1] * (1 + growth * i / HISTORY_DAYS) * (1.0 if d.weekday() < 5 else 0.08)
+            SEASON[d.month - 1]
+            * (1 + growth * i / HISTORY_DAYS)
+            * (1.0 if d.weekday() < 5 else 0.08)
             for i, d in enumerate(self.days)
         ]
         return sorted(rng.choices(self.days, weights=weights, k=k))
@@ -75,9 +78,7 @@ def lognormal_days(rng: random.Random, median: float, sigma: float = 0.7) -> tim
 
 def ascii_slug(text: str, sep: str = "") -> str:
     """Lower-case ASCII letters and digits of ``text`` (diacritics dropped)."""
-    folded = text.replace("ß", "ss").replace("ø", "o").replace("æ", "ae")
-    folded = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", folded.lower())
+    words = re.findall(r"[a-z0-9]+", unidecode(text).lower())
     return sep.join(words)
 
 
