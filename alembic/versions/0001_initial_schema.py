@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 08:06:34.329895
+Create Date: 2026-11-25 08:33:05.939463
 
 """
 from typing import Sequence, Union
@@ -165,7 +165,8 @@ def upgrade() -> None:
     sa.Column('is_lost', sa.Boolean(), nullable=False),
     sa.Column('archived', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['pipeline_id'], ['pipelines.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('pipeline_id', 'name', name='uq_stages_pipeline_name')
     )
     with op.batch_alter_table('stages', schema=None) as batch_op:
         batch_op.create_index('ix_stages_pipeline_position', ['pipeline_id', 'position'], unique=False)
@@ -368,7 +369,7 @@ def upgrade() -> None:
     sa.Column('ticket_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['companies.id'], ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['deal_id'], ['deals.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='SET NULL'),
@@ -377,9 +378,7 @@ def upgrade() -> None:
     with op.batch_alter_table('activities', schema=None) as batch_op:
         batch_op.create_index('ix_activities_company_at', ['company_id', 'occurred_at'], unique=False)
         batch_op.create_index('ix_activities_contact_at', ['contact_id', 'occurred_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_activities_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_activities_deal_id'), ['deal_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_activities_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_activities_occurred_at'), ['occurred_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_activities_ticket_id'), ['ticket_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_activities_user_id'), ['user_id'], unique=False)
@@ -459,7 +458,7 @@ def upgrade() -> None:
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['company_id'], ['companies.id'], ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['deal_id'], ['deals.id'], ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], ondelete='SET NULL'),
@@ -554,9 +553,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_activities_user_id'))
         batch_op.drop_index(batch_op.f('ix_activities_ticket_id'))
         batch_op.drop_index(batch_op.f('ix_activities_occurred_at'))
-        batch_op.drop_index(batch_op.f('ix_activities_kind'))
         batch_op.drop_index(batch_op.f('ix_activities_deal_id'))
-        batch_op.drop_index(batch_op.f('ix_activities_created_at'))
         batch_op.drop_index('ix_activities_contact_at')
         batch_op.drop_index('ix_activities_company_at')
 

@@ -28,6 +28,7 @@ class Stage(SQLModel, table=True):
     __tablename__ = "stages"
     __table_args__ = (
         sa.Index("ix_stages_pipeline_position", "pipeline_id", "position"),
+        sa.UniqueConstraint("pipeline_id", "name", name="uq_stages_pipeline_name"),
         {"extend_existing": True},
     )
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from .base import created_field, fk
+from .base import created_field, fk, utcnow
 
 
 class ActivityKind(StrEnum):
@@ -27,18 +27,18 @@ class Activity(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=20, index=True)
+    kind: str = Field(max_length=20)
     subject: str = Field(default="", max_length=200)
     body: str = Field(default="", sa_type=sa.Text)
     occurred_at: datetime = created_field()
     duration_minutes: int | None = None
     outcome: str | None = Field(default=None, max_length=60)
     user_id: int | None = fk("users.id")
-    contact_id: int | None = fk("contacts.id", index=False, ondelete="CASCADE")
+    contact_id: int | None = fk("contacts.id", index=False)
     company_id: int | None = fk("companies.id", index=False)
     deal_id: int | None = fk("deals.id")
     ticket_id: int | None = fk("tickets.id")
-    created_at: datetime = created_field()
+    created_at: datetime = Field(default_factory=utcnow, nullable=False)
 
 
 class Task(SQLModel, table=True):
@@ -57,7 +57,7 @@ class Task(SQLModel, table=True):
     done_at: datetime | None = None
     assignee_id: int | None = fk("users.id", index=False)
     created_by_id: int | None = fk("users.id", index=False)
-    contact_id: int | None = fk("contacts.id", ondelete="CASCADE")
+    contact_id: int | None = fk("contacts.id")
     company_id: int | None = fk("companies.id")
     deal_id: int | None = fk("deals.id")
     ticket_id: int | None = fk("tickets.id")
