@@ -67,6 +67,14 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp
         RAPPORT_DEMO="1",
         REFLEX_TELEMETRY_ENABLED="false",
         REFLEX_CHECK_LATEST_VERSION="false",
+        # Build into our own folders: sharing .web with a running `make run` would rebuild
+        # its frontend for this port.
+        REFLEX_WEB_WORKDIR=str(tmp / "web"),
+        # The project's bun (make installs it into .tools from the npm registry).
+        PATH=f"{ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        REFLEX_USE_SYSTEM_BUN="1",
+        REFLEX_DIR=str(ROOT / ".tools" / "reflex"),
+        REFLEX_STATES_WORKDIR=str(tmp / "states"),
     )
     bin_dir = Path(sys.executable).parent
     setup = subprocess.run(

@@ -7,6 +7,7 @@ import secrets
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlmodel import select
 
 from crm_app.db import session_scope
 from crm_app.models import User
@@ -57,7 +58,7 @@ def test_dashboard_figures_equal_the_database(page: Page, base_url: str, running
     log_in(page, base_url, "admin@kestrel.example", "rapport-demo")
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     with session_scope(running_app.db_url) as session:
-        user = session.query(User).filter(User.email == "admin@kestrel.example").one()
+        user = session.exec(select(User).where(User.email == "admin@kestrel.example")).one()
         figs = dashboard.figures(session, user_id=user.id, time_zone=user.time_zone)
     assert figs.open_deals > 0 and figs.open_tickets > 0, "the demo business should have open work"
     expect(page.get_by_test_id("open-pipeline-value")).to_have_text(
