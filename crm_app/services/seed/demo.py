@@ -111,7 +111,7 @@ def _write_tags(
 def seed_demo(
     session: Session, *, seed: int = 42, locale: str = "en", today: date | None = None
 ) -> dict[str, int]:
-    """Write the demo business ending at ``today`` (default: the current UTC date) and commit.
+    """Write the demo business ending at ``today`` (default: today in the demo's time zone) and commit.
 
     ``locale`` is the interface language of the demo users; for et, he, fa or hy the contacts
     also get names of that language (English keeps each country's own names). Returns the rows

@@ -23,14 +23,10 @@ class Timeline:
 
     def __init__(self, today: date | None = None) -> None:
         self.tz = ZoneInfo(TIME_ZONE)
-        if today is None:
-            real_now = datetime.now(UTC).replace(second=0, microsecond=0)
-            self.today = real_now.date()
-            self.now = real_now - timedelta(minutes=1)
-        else:
-            # Deterministic: history ends when ``today`` starts in the installation zone.
-            self.today = today
-            self.now = datetime.combine(today, time.min, self.tz).astimezone(UTC)
+        # Deterministic: history ends when ``today`` (default: today in the demo's zone)
+        # starts, so the same seed on the same day gives the same data.
+        self.today = today or datetime.now(UTC).astimezone(self.tz).date()
+        self.now = datetime.combine(self.today, time.min, self.tz).astimezone(UTC)
         self.start = self.now - timedelta(days=HISTORY_DAYS)
         self.days = [self.start.date() + timedelta(days=i) for i in range(HISTORY_DAYS)]
 
