@@ -24,11 +24,11 @@ app = rx.App(
 
 app.add_page(login_page, route="/login", title="Log in · Rapport", on_load=LoginState.load_login)
 app.add_page(dashboard_page, route="/", title="Dashboard · Rapport", on_load=DashboardState.load)
-for _route, (_title, *_rest) in UPCOMING.items():
+for _route, _page in UPCOMING.items():
     app.add_page(
         functools.partial(upcoming_page, _route),
         route=_route,
-        title=f"{_title} · Rapport",
+        title=f"{_page.title} · Rapport",
         on_load=OverviewState.load_counts,
     )
 app.add_page(

@@ -6,7 +6,7 @@ import reflex as rx
 
 
 def stat_card(
-    label: str,
+    label: str | rx.Var,
     value: rx.Var | str,
     detail: rx.Component | str,
     icon: str,
@@ -51,7 +51,9 @@ def stat_card(
     return rx.link(body, href=href, underline="none", width="100%") if href else body
 
 
-def panel(title: str, *children: rx.Component, action: rx.Component | None = None) -> rx.Component:
+def panel(
+    title: str | rx.Var, *children: rx.Component, action: rx.Component | None = None
+) -> rx.Component:
     return rx.card(
         rx.hstack(
             rx.heading(title, size="4", weight="bold"),
@@ -66,7 +68,9 @@ def panel(title: str, *children: rx.Component, action: rx.Component | None = Non
     )
 
 
-def empty_state(icon: str, title: str, text: str, *actions: rx.Component) -> rx.Component:
+def empty_state(
+    icon: str, title: str | rx.Var, text: str | rx.Var, *actions: rx.Component
+) -> rx.Component:
     return rx.center(
         rx.vstack(
             rx.center(

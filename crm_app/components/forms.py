@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 
-def field_label(text: str, for_id: str) -> rx.Component:
+def field_label(text: str | rx.Var, for_id: str) -> rx.Component:
     return rx.el.label(
         text,
         html_for=for_id,

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import reflex as rx
 
+from crm_app.components.i18n import T, document_language
+from crm_app.services.i18n import N_
 from crm_app.state.base import AppState
 
 NAV: list[tuple[str, str, str]] = [
-    ("Dashboard", "/", "layout-dashboard"),
-    ("Contacts", "/contacts", "contact"),
-    ("Companies", "/companies", "building-2"),
-    ("Pipeline", "/pipeline", "kanban"),
-    ("Tickets", "/tickets", "life-buoy"),
-    ("Analytics", "/analytics", "chart-column"),
-    ("Settings", "/settings", "settings"),
+    (N_("Dashboard"), "/", "layout-dashboard"),
+    (N_("Contacts"), "/contacts", "contact"),
+    (N_("Companies"), "/companies", "building-2"),
+    (N_("Pipeline"), "/pipeline", "kanban"),
+    (N_("Tickets"), "/tickets", "life-buoy"),
+    (N_("Analytics"), "/analytics", "chart-column"),
+    (N_("Settings"), "/settings", "settings"),
 ]
 
 SIDEBAR_WIDTH = "232px"
@@ -40,7 +42,7 @@ def nav_item(label: str, href: str, icon: str, active: bool) -> rx.Component:
     return rx.link(
         rx.hstack(
             rx.icon(icon, size=18),
-            rx.text(label, size="2", weight="medium"),
+            rx.text(T(label), size="2", weight="medium"),
             align="center",
             spacing="3",
             padding_x="12px",
@@ -77,11 +79,11 @@ def sidebar(active: str) -> rx.Component:
                 brand(),
                 nav_list(active),
                 rx.spacer(),
-                rx.text("Rapport CRM", size="1", color="var(--gray-9)", padding="12px 20px"),
+                rx.text(T("Rapport CRM"), size="1", color="var(--gray-9)", padding="12px 20px"),
                 height="100%",
                 spacing="2",
             ),
-            aria_label="Main",
+            aria_label=T("Main"),
             style={"height": "100%"},
         ),
         display=["none", "none", "block"],
@@ -100,7 +102,7 @@ def mobile_menu(active: str) -> rx.Component:
     return rx.box(
         rx.drawer.root(
             rx.drawer.trigger(
-                rx.icon_button(rx.icon("menu"), variant="ghost", aria_label="Open menu"),
+                rx.icon_button(rx.icon("menu"), variant="ghost", aria_label=T("Open menu")),
             ),
             rx.drawer.overlay(z_index="20"),
             rx.drawer.portal(
@@ -126,7 +128,7 @@ def mobile_menu(active: str) -> rx.Component:
                     z_index="30",
                 ),
             ),
-            direction="left",
+            direction=rx.cond(AppState.text_dir == "rtl", "right", "left"),
         ),
         display=["block", "block", "none"],
     )
@@ -148,7 +150,7 @@ def user_menu() -> rx.Component:
                 color_scheme="gray",
                 height="auto",
                 padding="4px 8px",
-                aria_label="User menu",
+                aria_label=T("User menu"),
             ),
         ),
         rx.menu.content(
@@ -158,12 +160,12 @@ def user_menu() -> rx.Component:
             rx.menu.separator(),
             rx.menu.item(
                 rx.icon("user-cog", size=16),
-                "Profile and settings",
+                T("Profile and settings"),
                 on_click=rx.redirect("/settings"),
             ),
             rx.menu.item(
                 rx.icon("log-out", size=16),
-                "Log out",
+                T("Log out"),
                 on_click=AppState.logout,
                 color="var(--red-11)",
             ),
@@ -178,10 +180,10 @@ def top_bar(active: str) -> rx.Component:
         rx.box(
             rx.input(
                 rx.input.slot(rx.icon("search", size=16)),
-                placeholder="Search contacts, companies, deals, tickets…",
-                aria_label="Search",
+                placeholder=T("Search contacts, companies, deals, tickets…"),
+                aria_label=T("Search"),
                 disabled=True,
-                title="Global search arrives with the contacts release.",
+                title=T("Global search arrives with the contacts release."),
                 width="100%",
                 size="2",
                 radius="large",
@@ -190,7 +192,7 @@ def top_bar(active: str) -> rx.Component:
             max_width="100%",
         ),
         rx.spacer(),
-        rx.color_mode.button(variant="ghost", aria_label="Toggle light and dark mode"),
+        rx.color_mode.button(variant="ghost", aria_label=T("Toggle light and dark mode")),
         user_menu(),
         align="center",
         spacing="3",
@@ -205,7 +207,9 @@ def top_bar(active: str) -> rx.Component:
     )
 
 
-def page_header(title: str, description: str, *actions: rx.Component) -> rx.Component:
+def page_header(
+    title: str | rx.Var, description: str | rx.Var, *actions: rx.Component
+) -> rx.Component:
     return rx.flex(
         rx.box(
             rx.heading(title, size="7", weight="bold", letter_spacing="-0.02em"),
@@ -224,6 +228,7 @@ def page_header(title: str, description: str, *actions: rx.Component) -> rx.Comp
 def app_shell(active: str, *children: rx.Component) -> rx.Component:
     """A signed-in page: sidebar + top bar + content."""
     return rx.box(
+        document_language(),
         sidebar(active),
         rx.box(
             top_bar(active),
@@ -236,4 +241,6 @@ def app_shell(active: str, *children: rx.Component) -> rx.Component:
             min_height="100vh",
             background="var(--gray-1)",
         ),
+        dir=AppState.text_dir,
+        lang=AppState.locale,
     )

@@ -6,6 +6,7 @@ import reflex as rx
 
 from crm_app.components.activity import kind_badge
 from crm_app.components.cards import empty_state, panel, skeleton_lines, stat_card
+from crm_app.components.i18n import T
 from crm_app.components.shell import app_shell, page_header
 from crm_app.state.dashboard import ActivityRow, DashboardState, StageBar
 
@@ -42,7 +43,7 @@ def _stage_row(s: rx.Var[StageBar]) -> rx.Component:
             rx.text(s.stage, size="2", weight="medium"),
             rx.text(s.pipeline, size="1", color="var(--gray-10)"),
             rx.spacer(),
-            rx.text(s.deals, " deals", size="1", color="var(--gray-10)"),
+            rx.text(s.deals_label, size="1", color="var(--gray-10)"),
             rx.text(s.value, size="2", weight="medium", min_width="96px", text_align="end"),
             align="baseline",
             spacing="2",
@@ -66,42 +67,44 @@ def _stage_row(s: rx.Var[StageBar]) -> rx.Component:
     )
 
 
+def _detail(text: rx.Var, test_id: str = "") -> rx.Component:
+    return rx.text(text, size="1", color="var(--gray-10)", data_testid=test_id or None)
+
+
 def dashboard_page() -> rx.Component:
     s = DashboardState
     cards = rx.grid(
         stat_card(
-            "Open pipeline",
+            T("Open pipeline"),
             s.open_pipeline_value,
-            rx.text(s.open_deals, " open deals", size="1", color="var(--gray-10)"),
+            _detail(s.open_deals_label),
             "trending-up",
             "indigo",
             "/pipeline",
             "open-pipeline-value",
         ),
         stat_card(
-            "Won this month",
+            T("Won this month"),
             s.won_value,
-            rx.text(
-                s.won_count, " deals won", size="1", color="var(--gray-10)", data_testid="won-count"
-            ),
+            _detail(s.won_count_label, "won-count"),
             "trophy",
             "green",
             "/pipeline",
             "won-value",
         ),
         stat_card(
-            "Open tickets",
-            s.open_tickets.to_string(),
-            rx.text(s.urgent_tickets, " urgent", size="1", color="var(--gray-10)"),
+            T("Open tickets"),
+            s.open_tickets,
+            _detail(s.urgent_label),
             "life-buoy",
             "amber",
             "/tickets",
             "open-tickets",
         ),
         stat_card(
-            "Overdue tasks",
-            s.overdue_tasks.to_string(),
-            rx.text(s.my_overdue_tasks, " assigned to you", size="1", color="var(--gray-10)"),
+            T("Overdue tasks"),
+            s.overdue_tasks,
+            _detail(s.my_overdue_label),
             "alarm-clock",
             "red",
             None,
@@ -112,7 +115,7 @@ def dashboard_page() -> rx.Component:
         width="100%",
     )
     recent = panel(
-        "Newest activities",
+        T("Newest activities"),
         rx.cond(
             s.loaded,
             rx.cond(
@@ -120,28 +123,30 @@ def dashboard_page() -> rx.Component:
                 rx.vstack(rx.foreach(s.recent, _recent_row), spacing="0", width="100%"),
                 empty_state(
                     "activity",
-                    "No activities yet",
-                    "Calls, meetings, notes and e-mails logged on contacts appear here.",
+                    T("No activities yet"),
+                    T("Calls, meetings, notes and e-mails logged on contacts appear here."),
                 ),
             ),
             skeleton_lines(6),
         ),
     )
     pipeline = panel(
-        "Open pipeline by stage",
+        T("Open pipeline by stage"),
         rx.cond(
             s.loaded,
             rx.cond(
                 s.stages.length() > 0,
                 rx.vstack(rx.foreach(s.stages, _stage_row), spacing="0", width="100%"),
-                empty_state("kanban", "No pipeline yet", "Deals you add appear here by stage."),
+                empty_state(
+                    "kanban", T("No pipeline yet"), T("Deals you add appear here by stage.")
+                ),
             ),
             skeleton_lines(5),
         ),
     )
     return app_shell(
         "Dashboard",
-        page_header("Dashboard", "Your business at a glance, from live data."),
+        page_header(T("Dashboard"), T("Your business at a glance, from live data.")),
         cards,
         rx.grid(
             recent,

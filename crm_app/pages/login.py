@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.forms import field_label
+from crm_app.components.i18n import T, document_language
 from crm_app.state.login import DemoLogin, LoginState
 
 
@@ -31,7 +32,7 @@ def login_page() -> rx.Component:
     form = rx.form(
         rx.vstack(
             rx.box(
-                field_label("E-mail", "email"),
+                field_label(T("E-mail"), "email"),
                 rx.input(
                     id="email",
                     name="email",
@@ -45,7 +46,7 @@ def login_page() -> rx.Component:
                 width="100%",
             ),
             rx.box(
-                field_label("Password", "password"),
+                field_label(T("Password"), "password"),
                 rx.input(
                     id="password",
                     name="password",
@@ -68,7 +69,7 @@ def login_page() -> rx.Component:
                     data_testid="login-error",
                 ),
             ),
-            rx.button("Log in", type="submit", size="3", width="100%"),
+            rx.button(T("Log in"), type="submit", size="3", width="100%"),
             spacing="4",
             width="100%",
         ),
@@ -82,7 +83,7 @@ def login_page() -> rx.Component:
             rx.hstack(
                 rx.separator(size="4"),
                 rx.text(
-                    "or try the demo as", size="1", color="var(--gray-10)", white_space="nowrap"
+                    T("or try the demo as"), size="1", color="var(--gray-10)", white_space="nowrap"
                 ),
                 rx.separator(size="4"),
                 align="center",
@@ -99,6 +100,7 @@ def login_page() -> rx.Component:
         ),
     )
     return rx.center(
+        document_language(),
         rx.vstack(
             rx.hstack(
                 rx.center(
@@ -113,9 +115,9 @@ def login_page() -> rx.Component:
                 spacing="3",
             ),
             rx.card(
-                rx.heading("Log in to your CRM", size="5", margin_bottom="4px"),
+                rx.heading(T("Log in to your CRM"), size="5", margin_bottom="4px"),
                 rx.text(
-                    "Welcome back. Enter your work e-mail and password.",
+                    T("Welcome back. Enter your work e-mail and password."),
                     size="2",
                     color="var(--gray-11)",
                     margin_bottom="20px",
@@ -127,10 +129,12 @@ def login_page() -> rx.Component:
             ),
             rx.hstack(
                 rx.color_mode.button(
-                    variant="ghost", size="1", aria_label="Toggle light and dark mode"
+                    variant="ghost", size="1", aria_label=T("Toggle light and dark mode")
                 ),
                 rx.text(
-                    "Self-hosted · your data stays on your server", size="1", color="var(--gray-10)"
+                    T("Self-hosted · your data stays on your server"),
+                    size="1",
+                    color="var(--gray-10)",
                 ),
                 align="center",
             ),
@@ -139,6 +143,8 @@ def login_page() -> rx.Component:
             width="100%",
             max_width="440px",
         ),
+        dir=LoginState.text_dir,
+        lang=LoginState.locale,
         min_height="100vh",
         padding="24px",
         background="radial-gradient(circle at 20% 0%, var(--accent-3), transparent 45%), var(--gray-1)",

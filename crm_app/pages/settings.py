@@ -6,8 +6,10 @@ import reflex as rx
 
 from crm_app.components.cards import panel
 from crm_app.components.forms import field_label
+from crm_app.components.i18n import T
 from crm_app.components.shell import app_shell, page_header
 from crm_app.models import Role
+from crm_app.services.i18n import LANGUAGES
 from crm_app.services.permissions import ROLE_LABELS
 from crm_app.state.preferences import PreferencesState
 from crm_app.state.users_admin import UsersAdminState, UserView
@@ -15,7 +17,11 @@ from crm_app.state.users_admin import UsersAdminState, UserView
 ROLE_ITEMS = [(r.value, ROLE_LABELS[r]) for r in Role]
 
 
-def _field(label: str, name: str, control: rx.Component) -> rx.Component:
+def _role_items() -> list[rx.Component]:
+    return [rx.select.item(T(label), value=value) for value, label in ROLE_ITEMS]
+
+
+def _field(label: rx.Var, name: str, control: rx.Component) -> rx.Component:
     return rx.box(
         field_label(label, name),
         control,
@@ -33,54 +39,44 @@ def _field(label: str, name: str, control: rx.Component) -> rx.Component:
     )
 
 
-def _role_select(name: str = "role", value: str | rx.Var = "sales", **props) -> rx.Component:
-    return rx.select.root(
-        rx.select.trigger(width="100%"),
-        rx.select.content(*[rx.select.item(label, value=v) for v, label in ROLE_ITEMS]),
-        name=name,
-        default_value=value,
-        **props,
-    )
-
-
 def create_user_dialog() -> rx.Component:
+    role_select = rx.select.root(
+        rx.select.trigger(width="100%", aria_label=T("Role")),
+        rx.select.content(*_role_items()),
+        name="role",
+        default_value=Role.SALES.value,
+    )
     return rx.dialog.root(
-        rx.dialog.trigger(rx.button(rx.icon("user-plus", size=16), "New user")),
+        rx.dialog.trigger(rx.button(rx.icon("user-plus", size=16), T("New user"))),
         rx.dialog.content(
-            rx.dialog.title("New user"),
+            rx.dialog.title(T("New user")),
             rx.dialog.description(
-                "They can log in right away with the password you choose.",
+                T("They can log in right away with the password you choose."),
                 size="2",
                 margin_bottom="16px",
             ),
             rx.form(
                 rx.vstack(
+                    _field(T("Name"), "name", rx.input(id="name", name="name")),
+                    _field(T("E-mail"), "email", rx.input(id="email", name="email", type="email")),
+                    _field(T("Role"), "role", role_select),
                     _field(
-                        "Name", "name", rx.input(id="name", name="name", placeholder="Jane Doe")
-                    ),
-                    _field(
-                        "E-mail",
-                        "email",
-                        rx.input(
-                            id="email", name="email", type="email", placeholder="jane@company.com"
-                        ),
-                    ),
-                    _field("Role", "role", _role_select()),
-                    _field(
-                        "Password",
+                        T("Password"),
                         "password",
                         rx.input(
                             id="password",
                             name="password",
                             type="password",
-                            placeholder="At least 10 characters",
+                            placeholder=T("At least 10 characters"),
                         ),
                     ),
                     rx.hstack(
                         rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                            rx.button(
+                                T("Cancel"), variant="soft", color_scheme="gray", type="button"
+                            )
                         ),
-                        rx.button("Create user", type="submit"),
+                        rx.button(T("Create user"), type="submit"),
                         justify="end",
                         width="100%",
                     ),
@@ -100,18 +96,15 @@ def create_user_dialog() -> rx.Component:
 def password_dialog() -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
-            rx.alert_dialog.title("New password"),
-            rx.alert_dialog.description(
-                "Give this password to ",
-                UsersAdminState.new_password_for,
-                ". It is shown only now; they are signed out everywhere.",
-                size="2",
-            ),
+            rx.alert_dialog.title(T("New password")),
+            rx.alert_dialog.description(UsersAdminState.new_password_for, size="2"),
             rx.code(
                 UsersAdminState.new_password, size="5", margin_y="16px", data_testid="new-password"
             ),
             rx.flex(
-                rx.alert_dialog.action(rx.button("Done", on_click=UsersAdminState.close_password)),
+                rx.alert_dialog.action(
+                    rx.button(T("Done"), on_click=UsersAdminState.close_password)
+                ),
                 justify="end",
             ),
         ),
@@ -134,8 +127,8 @@ def _user_row(u: rx.Var[UserView]) -> rx.Component:
         ),
         rx.table.cell(
             rx.select.root(
-                rx.select.trigger(variant="ghost", aria_label="Role"),
-                rx.select.content(*[rx.select.item(label, value=v) for v, label in ROLE_ITEMS]),
+                rx.select.trigger(variant="ghost", aria_label=T("Role")),
+                rx.select.content(*_role_items()),
                 value=u.role,
                 on_change=lambda role: UsersAdminState.change_role(u.id, role),
                 disabled=u.is_me,
@@ -145,15 +138,15 @@ def _user_row(u: rx.Var[UserView]) -> rx.Component:
         rx.table.cell(
             rx.cond(
                 u.active,
-                rx.badge(rx.icon("check", size=12), "Active", color_scheme="green"),
-                rx.badge(rx.icon("ban", size=12), "Deactivated", color_scheme="gray"),
+                rx.badge(rx.icon("check", size=12), T("Active"), color_scheme="green"),
+                rx.badge(rx.icon("ban", size=12), T("Deactivated"), color_scheme="gray"),
             )
         ),
         rx.table.cell(rx.text(u.last_login, size="2", color="var(--gray-11)")),
         rx.table.cell(
             rx.hstack(
                 rx.button(
-                    "Reset password",
+                    T("Reset password"),
                     size="1",
                     variant="soft",
                     color_scheme="gray",
@@ -162,7 +155,7 @@ def _user_row(u: rx.Var[UserView]) -> rx.Component:
                 rx.cond(
                     u.active,
                     rx.button(
-                        "Deactivate",
+                        T("Deactivate"),
                         size="1",
                         variant="soft",
                         color_scheme="red",
@@ -170,7 +163,7 @@ def _user_row(u: rx.Var[UserView]) -> rx.Component:
                         on_click=UsersAdminState.set_active(u.id, False),
                     ),
                     rx.button(
-                        "Reactivate",
+                        T("Reactivate"),
                         size="1",
                         variant="soft",
                         color_scheme="green",
@@ -188,15 +181,15 @@ def _user_row(u: rx.Var[UserView]) -> rx.Component:
 
 def users_panel() -> rx.Component:
     return panel(
-        "Users",
+        T("Users"),
         rx.box(
             rx.table.root(
                 rx.table.header(
                     rx.table.row(
-                        rx.table.column_header_cell("User"),
-                        rx.table.column_header_cell("Role"),
-                        rx.table.column_header_cell("Status"),
-                        rx.table.column_header_cell("Last login"),
+                        rx.table.column_header_cell(T("User")),
+                        rx.table.column_header_cell(T("Role")),
+                        rx.table.column_header_cell(T("Status")),
+                        rx.table.column_header_cell(T("Last login")),
                         rx.table.column_header_cell(""),
                     )
                 ),
@@ -212,7 +205,7 @@ def users_panel() -> rx.Component:
     )
 
 
-def _tz_select(value: rx.Var, on_change, label: str) -> rx.Component:
+def _tz_select(value: rx.Var, on_change, label: rx.Var) -> rx.Component:
     return rx.select.root(
         rx.select.trigger(width="320px", max_width="100%", aria_label=label),
         rx.select.content(
@@ -223,19 +216,46 @@ def _tz_select(value: rx.Var, on_change, label: str) -> rx.Component:
     )
 
 
+def _language_select(value: rx.Var, on_change, label: rx.Var, test_id: str) -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(width="320px", max_width="100%", aria_label=label, data_testid=test_id),
+        rx.select.content(
+            # Each language is named in its own language, the way people look for it.
+            *[rx.select.item(lang.name, value=code, lang=code) for code, lang in LANGUAGES.items()]
+        ),
+        value=value,
+        on_change=on_change,
+    )
+
+
+def _setting(title: rx.Var, hint: rx.Var, control: rx.Component) -> rx.Component:
+    return rx.vstack(
+        rx.text(title, size="2", weight="medium"),
+        rx.text(hint, size="1", color="var(--gray-10)"),
+        control,
+        spacing="2",
+        width="100%",
+    )
+
+
 def profile_panel() -> rx.Component:
     p = PreferencesState
     return panel(
-        "My profile",
+        T("My profile"),
         rx.vstack(
-            rx.text("Time zone", size="2", weight="medium"),
-            rx.text(
-                "“Today” and “this month” on your dashboard follow this zone.",
-                size="1",
-                color="var(--gray-10)",
+            _setting(
+                T("Language"),
+                T("The language of the whole interface, for you."),
+                _language_select(
+                    p.locale, PreferencesState.save_my_locale, T("Language"), "my-language"
+                ),
             ),
-            _tz_select(p.my_time_zone, PreferencesState.save_my_time_zone, "My time zone"),
-            spacing="2",
+            _setting(
+                T("Time zone"),
+                T("“Today” and “this month” on your dashboard follow this zone."),
+                _tz_select(p.my_time_zone, PreferencesState.save_my_time_zone, T("Time zone")),
+            ),
+            spacing="5",
         ),
     )
 
@@ -243,17 +263,33 @@ def profile_panel() -> rx.Component:
 def installation_panel() -> rx.Component:
     p = PreferencesState
     return panel(
-        "Installation",
+        T("Installation"),
         rx.vstack(
-            rx.text("Installation time zone", size="2", weight="medium"),
-            rx.text("The default for new users and for reports.", size="1", color="var(--gray-10)"),
-            _tz_select(
-                p.install_time_zone,
-                PreferencesState.save_install_time_zone,
-                "Installation time zone",
+            _setting(
+                T("Installation time zone"),
+                T("The default for new users and for reports."),
+                _tz_select(
+                    p.install_time_zone,
+                    PreferencesState.save_install_time_zone,
+                    T("Installation time zone"),
+                ),
             ),
-            rx.text("Base currency: ", rx.code(p.base_currency), size="2", margin_top="12px"),
-            spacing="2",
+            _setting(
+                T("Default language"),
+                T("For new users and the login page."),
+                _language_select(
+                    p.install_locale,
+                    PreferencesState.save_install_locale,
+                    T("Default language"),
+                    "default-language",
+                ),
+            ),
+            _setting(
+                T("Base currency"),
+                T("Reports convert amounts into this currency."),
+                rx.code(p.base_currency, size="3"),
+            ),
+            spacing="5",
         ),
     )
 
@@ -261,14 +297,14 @@ def installation_panel() -> rx.Component:
 def settings_page() -> rx.Component:
     return app_shell(
         "Settings",
-        page_header("Settings", "Your profile, your team and this installation."),
+        page_header(T("Settings"), T("Your profile, your team and this installation.")),
         rx.tabs.root(
             rx.tabs.list(
-                rx.tabs.trigger("My profile", value="profile"),
-                rx.cond(UsersAdminState.user_is_admin, rx.tabs.trigger("Users", value="users")),
+                rx.tabs.trigger(T("My profile"), value="profile"),
+                rx.cond(UsersAdminState.user_is_admin, rx.tabs.trigger(T("Users"), value="users")),
                 rx.cond(
                     UsersAdminState.user_is_admin,
-                    rx.tabs.trigger("Installation", value="installation"),
+                    rx.tabs.trigger(T("Installation"), value="installation"),
                 ),
             ),
             rx.tabs.content(rx.box(profile_panel(), padding_top="16px"), value="profile"),

@@ -2,80 +2,104 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from crm_app.components.cards import empty_state, stat_card
+from crm_app.components.i18n import T
 from crm_app.components.shell import app_shell, page_header
+from crm_app.services.i18n import N_
 from crm_app.state.overview import count_of
 
-# (nav label, title, description, icon, [(count key, label, icon)], what is coming)
-UPCOMING: dict[str, tuple[str, str, str, list[tuple[str, str, str]], str]] = {
-    "/contacts": (
-        "Contacts",
-        "Everyone you do business with.",
+
+@dataclass(frozen=True)
+class Upcoming:
+    title: str
+    description: str
+    icon: str
+    counts: list[tuple[str, str, str]]  # (stats key, label, icon)
+    coming: str
+
+
+UPCOMING: dict[str, Upcoming] = {
+    "/contacts": Upcoming(
+        N_("Contacts"),
+        N_("Everyone you do business with."),
         "contact",
-        [("contacts", "Contacts", "contact"), ("tags", "Tags", "tag")],
-        "The contact list with full-text search, filters, saved segments, custom fields and bulk "
-        "actions arrives in the next release. Your contacts are already stored and counted above.",
+        [("contacts", N_("Contacts"), "contact"), ("tags", N_("Tags"), "tag")],
+        N_(
+            "The contact list with full-text search, filters, saved segments, custom fields and "
+            "bulk actions arrives in the next release. Your contacts are already stored and "
+            "counted above."
+        ),
     ),
-    "/companies": (
-        "Companies",
-        "The organisations your contacts work for.",
+    "/companies": Upcoming(
+        N_("Companies"),
+        N_("The organisations your contacts work for."),
         "building-2",
-        [("companies", "Companies", "building-2"), ("contacts", "Contacts", "contact")],
-        "The company list and company pages arrive with the contacts release.",
+        [("companies", N_("Companies"), "building-2"), ("contacts", N_("Contacts"), "contact")],
+        N_("The company list and company pages arrive with the contacts release."),
     ),
-    "/pipeline": (
-        "Pipeline",
-        "Deals by stage, from first call to signature.",
+    "/pipeline": Upcoming(
+        N_("Pipeline"),
+        N_("Deals by stage, from first call to signature."),
         "kanban",
         [
-            ("deals", "Deals", "handshake"),
-            ("pipelines", "Pipelines", "kanban"),
-            ("stages", "Stages", "columns-3"),
+            ("deals", N_("Deals"), "handshake"),
+            ("pipelines", N_("Pipelines"), "kanban"),
+            ("stages", N_("Stages"), "columns-3"),
         ],
-        "The drag-and-drop board with stage totals, forecasts and deal pages arrives in the sales "
-        "release. Open pipeline value and this month's wins are on the dashboard today.",
+        N_(
+            "The drag-and-drop board with stage totals, forecasts and deal pages arrives in the "
+            "sales release. Open pipeline value and this month's wins are on the dashboard today."
+        ),
     ),
-    "/tickets": (
-        "Tickets",
-        "Customer requests and their service levels.",
+    "/tickets": Upcoming(
+        N_("Tickets"),
+        N_("Customer requests and their service levels."),
         "life-buoy",
-        [("tickets", "Tickets", "life-buoy")],
-        "The ticket queue with SLA timers, replies, internal notes and satisfaction surveys "
-        "arrives in the service release.",
+        [("tickets", N_("Tickets"), "life-buoy")],
+        N_(
+            "The ticket queue with SLA timers, replies, internal notes and satisfaction surveys "
+            "arrives in the service release."
+        ),
     ),
-    "/analytics": (
-        "Analytics",
-        "Sales, customer and service performance.",
+    "/analytics": Upcoming(
+        N_("Analytics"),
+        N_("Sales, customer and service performance."),
         "chart-column",
         [
-            ("deals", "Deals", "handshake"),
-            ("orders", "Orders", "receipt"),
-            ("activities", "Activities", "activity"),
+            ("deals", N_("Deals"), "handshake"),
+            ("orders", N_("Orders"), "receipt"),
+            ("activities", N_("Activities"), "activity"),
         ],
-        "Dashboards for win rate, forecast, customer value, churn risk and service performance, with "
-        "next-best-action recommendations, arrive in the analytics release.",
+        N_(
+            "Dashboards for win rate, forecast, customer value, churn risk and service "
+            "performance, with next-best-action recommendations, arrive in the analytics release."
+        ),
     ),
 }
 
 
 def upcoming_page(route: str) -> rx.Component:
-    title, description, icon, counts, coming = UPCOMING[route]
+    page = UPCOMING[route]
     return app_shell(
-        title,
-        page_header(title, description),
+        page.title,
+        page_header(T(page.title), T(page.description)),
         rx.grid(
             *[
-                stat_card(label, count_of(key), "in your database", ic, test_id=f"count-{key}")
-                for key, label, ic in counts
+                stat_card(
+                    T(label), count_of(key), T("in your database"), icon, test_id=f"count-{key}"
+                )
+                for key, label, icon in page.counts
             ],
             columns=rx.breakpoints(initial="1", sm="2", lg="3"),
             spacing="4",
             width="100%",
         ),
         rx.card(
-            empty_state(icon, f"{title}: coming in the next releases", coming),
+            empty_state(page.icon, T("Coming in the next releases"), T(page.coming)),
             size="3",
             width="100%",
             margin_top="16px",

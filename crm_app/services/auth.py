@@ -16,6 +16,7 @@ from crm_app.models import User, UserSession, utcnow
 from crm_app.settings import SESSION_HOURS
 
 from . import rate_limit, writes
+from .i18n import N_
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so both paths take the same time.
@@ -73,22 +74,22 @@ def login(session: Session, email: str, password: str) -> tuple[str, CurrentUser
     """
     email = (email or "").strip().lower()
     if not email or not password:
-        raise LoginError("Enter your e-mail address and password.")
+        raise LoginError(N_("Enter your e-mail address and password."))
     if len(email) > 254 or len(password) > 1024:
-        raise LoginError("Wrong e-mail address or password.")
+        raise LoginError(N_("Wrong e-mail address or password."))
     if not rate_limit.allow(session, f"login:{email}", limit=LOGIN_LIMIT, window=LOGIN_WINDOW):
-        raise LoginError("Too many attempts. Wait 15 minutes and try again.")
+        raise LoginError(N_("Too many attempts. Wait 15 minutes and try again."))
     # Keep the attempt even when the login fails below: callers (session_scope) roll back
     # on the LoginError, which would otherwise erase the hit and disable the rate limit.
     session.commit()
     user = session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none()
     if user is None:
         verify_password(_DUMMY_HASH, password)
-        raise LoginError("Wrong e-mail address or password.")
+        raise LoginError(N_("Wrong e-mail address or password."))
     if not verify_password(user.password_hash, password):
-        raise LoginError("Wrong e-mail address or password.")
+        raise LoginError(N_("Wrong e-mail address or password."))
     if not user.active:
-        raise LoginError("This account is deactivated. Ask an administrator.")
+        raise LoginError(N_("This account is deactivated. Ask an administrator."))
     token = secrets.token_urlsafe(32)
     now = utcnow()
     session.add(

@@ -9,6 +9,7 @@ from babel.dates import format_datetime, format_timedelta
 from babel.numbers import format_compact_currency, format_currency, format_decimal
 
 from . import clock
+from .i18n import N_, gettext, localize_digits
 
 
 def _locale(code: str) -> str:
@@ -23,20 +24,25 @@ def money(amount: float, currency: str, locale: str = "en", *, compact: bool = F
     """€12,400 — whole units for amounts ≥ 1,000 (a dashboard does not need cents)."""
     loc = _locale(locale)
     if compact and abs(amount) >= 100_000:
-        return format_compact_currency(amount, currency, locale=loc, fraction_digits=1)
-    if abs(amount) < 1000:
-        return format_currency(amount, currency, locale=loc)
-    whole = Locale.parse(loc).currency_formats["standard"].pattern.replace(".00", "")
-    return format_currency(round(amount), currency, format=whole, locale=loc, currency_digits=False)
+        text = format_compact_currency(amount, currency, locale=loc, fraction_digits=1)
+    elif abs(amount) < 1000:
+        text = format_currency(amount, currency, locale=loc)
+    else:
+        whole = Locale.parse(loc).currency_formats["standard"].pattern.replace(".00", "")
+        text = format_currency(
+            round(amount), currency, format=whole, locale=loc, currency_digits=False
+        )
+    return localize_digits(text, loc)
 
 
 def number(value: float, locale: str = "en") -> str:
-    return format_decimal(value, locale=_locale(locale))
+    return localize_digits(format_decimal(value, locale=_locale(locale)), locale)
 
 
 def when(moment: datetime, tz_name: str, locale: str = "en") -> str:
     """Exact local date and time, e.g. "3 Mar 2026, 14:05" (shown on hover)."""
-    return format_datetime(moment.astimezone(clock.zone(tz_name)), "medium", locale=_locale(locale))
+    text = format_datetime(moment.astimezone(clock.zone(tz_name)), "medium", locale=_locale(locale))
+    return localize_digits(text, locale)
 
 
 def ago(moment: datetime, locale: str = "en", now: datetime | None = None) -> str:
@@ -44,5 +50,6 @@ def ago(moment: datetime, locale: str = "en", now: datetime | None = None) -> st
     now = now or datetime.now(UTC)
     delta = moment - now
     if abs(delta.total_seconds()) < 60:
-        return "just now" if delta.total_seconds() <= 0 else "in a minute"
-    return format_timedelta(delta, add_direction=True, locale=_locale(locale), threshold=1.0)
+        return gettext(N_("just now"), locale)
+    text = format_timedelta(delta, add_direction=True, locale=_locale(locale), threshold=1.0)
+    return localize_digits(text, locale)

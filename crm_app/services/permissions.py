@@ -15,6 +15,8 @@ from enum import StrEnum
 
 from crm_app.models import Role
 
+from .i18n import N_
+
 
 class Perm(StrEnum):
     READ = "read"  # see records, lists, dashboards
@@ -64,11 +66,11 @@ MATRIX: dict[Role, frozenset[Perm]] = {
 }
 
 ROLE_LABELS: dict[str, str] = {
-    Role.ADMIN: "Admin",
-    Role.MANAGER: "Manager",
-    Role.SALES: "Sales",
-    Role.SUPPORT: "Support",
-    Role.READ_ONLY: "Read-only",
+    Role.ADMIN: N_("Admin"),
+    Role.MANAGER: N_("Manager"),
+    Role.SALES: N_("Sales"),
+    Role.SUPPORT: N_("Support"),
+    Role.READ_ONLY: N_("Read-only"),
 }
 
 

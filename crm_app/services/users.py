@@ -13,8 +13,9 @@ from crm_app.models import Role, User
 
 from . import app_settings, auth, writes
 from .errors import NotFound, ValidationError
+from .i18n import LANGUAGES, N_
 
-LOCALES = ("en", "et", "he", "fa", "hy")
+LOCALES = tuple(LANGUAGES)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
 
@@ -40,21 +41,21 @@ def _validate(
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not name.strip():
-        errors["name"] = "Enter the person's name."
+        errors["name"] = N_("Enter the person's name.")
     elif len(name) > 120:
-        errors["name"] = "Use at most 120 characters."
+        errors["name"] = N_("Use at most 120 characters.")
     if len(email) > 254 or not _EMAIL.match(email):  # 254: the column and login() limit
-        errors["email"] = "Enter a valid e-mail address, like name@example.com."
+        errors["email"] = N_("Enter a valid e-mail address, like name@example.com.")
     else:
         q = sa.select(User.id).where(User.email == email)
         if exclude_id is not None:
             q = q.where(User.id != exclude_id)
         if session.execute(q).first() is not None:
-            errors["email"] = "A user with this e-mail address already exists."
+            errors["email"] = N_("A user with this e-mail address already exists.")
     if role not in {r.value for r in Role}:
-        errors["role"] = "Choose a role."
+        errors["role"] = N_("Choose a role.")
     if password is not None and len(password) < MIN_PASSWORD:
-        errors["password"] = f"Use at least {MIN_PASSWORD} characters."
+        errors["password"] = N_("Use at least 10 characters.")
     return errors
 
 
@@ -78,7 +79,7 @@ def create_user(
         raise ValidationError(errors)
     tz = time_zone or app_settings.get(session, "time_zone") or "UTC"
     if not app_settings.valid_time_zone(tz):
-        raise ValidationError({"time_zone": "Choose a time zone from the list."})
+        raise ValidationError({"time_zone": N_("Choose a time zone from the list.")})
     user = User(
         name=name,
         email=email,
@@ -106,7 +107,7 @@ def _active_admins(session: Session) -> int:
 
 def change_role(session: Session, user_id: int, role: str, *, actor_id: int) -> None:
     if role not in {r.value for r in Role}:
-        raise ValidationError({"role": "Choose a role."})
+        raise ValidationError({"role": N_("Choose a role.")})
     user = _get(session, user_id)
     if (
         user.role == Role.ADMIN
@@ -114,7 +115,7 @@ def change_role(session: Session, user_id: int, role: str, *, actor_id: int) -> 
         and user.active
         and _active_admins(session) <= 1
     ):
-        raise ValidationError({"role": "Keep at least one active administrator."})
+        raise ValidationError({"role": N_("Keep at least one active administrator.")})
     writes.update(session, user, {"role": role}, actor_id=actor_id)
 
 
@@ -122,9 +123,9 @@ def set_active(session: Session, user_id: int, active: bool, *, actor_id: int) -
     user = _get(session, user_id)
     if not active:
         if user_id == actor_id:
-            raise ValidationError({"active": "You cannot deactivate yourself."})
+            raise ValidationError({"active": N_("You cannot deactivate yourself.")})
         if user.role == Role.ADMIN and user.active and _active_admins(session) <= 1:
-            raise ValidationError({"active": "Keep at least one active administrator."})
+            raise ValidationError({"active": N_("Keep at least one active administrator.")})
     writes.update(session, user, {"active": active}, actor_id=actor_id)
     if not active:
         auth.end_sessions_of(session, user_id)
@@ -136,7 +137,7 @@ def reset_password(
     """Set a new password (generated when not given), sign the user out everywhere."""
     password = password or auth.generate_password()
     if len(password) < MIN_PASSWORD:
-        raise ValidationError({"password": f"Use at least {MIN_PASSWORD} characters."})
+        raise ValidationError({"password": N_("Use at least 10 characters.")})
     user = _get(session, user_id)
     writes.update(session, user, {"password_hash": auth.hash_password(password)}, actor_id=actor_id)
     auth.end_sessions_of(session, user_id)
@@ -149,11 +150,11 @@ def update_profile(
     changes: dict[str, str] = {}
     if locale is not None:
         if locale not in LOCALES:
-            raise ValidationError({"locale": "Choose a language."})
+            raise ValidationError({"locale": N_("Choose a language.")})
         changes["locale"] = locale
     if time_zone is not None:
         if not app_settings.valid_time_zone(time_zone):
-            raise ValidationError({"time_zone": "Choose a time zone from the list."})
+            raise ValidationError({"time_zone": N_("Choose a time zone from the list.")})
         changes["time_zone"] = time_zone
     writes.update(session, _get(session, user_id), changes, actor_id=user_id)
 

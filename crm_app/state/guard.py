@@ -19,8 +19,9 @@ from typing import Any
 import reflex as rx
 
 from crm_app.db import session_scope
-from crm_app.services import auth
+from crm_app.services import auth, i18n
 from crm_app.services.auth import CurrentUser
+from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm, can
 
 _CALLER: contextvars.ContextVar[CurrentUser | None] = contextvars.ContextVar("caller", default=None)
@@ -48,7 +49,9 @@ def resolve_token(token: str) -> CurrentUser | None:
 def _deny(user: CurrentUser | None) -> Any:
     if user is None:
         return rx.redirect("/login")
-    return rx.toast.error("Your role does not allow this.", id="denied")
+    return rx.toast.error(
+        i18n.gettext(N_("Your role does not allow this."), user.locale), id="denied"
+    )
 
 
 def guarded(perm: Perm = Perm.READ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

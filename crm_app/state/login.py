@@ -7,8 +7,9 @@ import dataclasses
 import reflex as rx
 
 from crm_app.db import session_scope
-from crm_app.services import auth, users
+from crm_app.services import app_settings, auth, i18n, users
 from crm_app.services.auth import LoginError
+from crm_app.services.permissions import ROLE_LABELS
 
 from .base import AppState
 from .guard import public
@@ -33,8 +34,9 @@ class LoginState(AppState):
         with session_scope() as session:
             if self.session_token and auth.resolve(session, self.session_token):
                 return rx.redirect("/")
+            self._use_locale(app_settings.get(session, "default_locale"))
             self.demo_logins = [
-                DemoLogin(name=u.name, email=u.email, role=u.role)
+                DemoLogin(name=u.name, email=u.email, role=self._t(ROLE_LABELS.get(u.role, u.role)))
                 for u in users.demo_users(session)
             ]
         return None
@@ -50,7 +52,7 @@ class LoginState(AppState):
         """Sign in as a demo user with the demo's published password (fails once it is changed)."""
         with session_scope() as session:
             if not any(u.email == email for u in users.demo_users(session)):
-                self.error = "This demo user is not available."
+                self.error = self._t(i18n.N_("This demo user is not available."))
                 return None
         return self._login(email, _DEMO_PASSWORD)
 
@@ -59,7 +61,7 @@ class LoginState(AppState):
             with session_scope() as session:
                 token, user = auth.login(session, email, password)
         except LoginError as exc:
-            self.error = str(exc)
+            self.error = self._t(str(exc))
             return None
         self.error = ""
         self.session_token = token

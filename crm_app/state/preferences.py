@@ -5,9 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.db import session_scope
-from crm_app.services import app_settings, users
+from crm_app.services import app_settings, i18n, users
 from crm_app.services.errors import ValidationError
-from crm_app.services.permissions import Perm
+from crm_app.services.i18n import N_
+from crm_app.services.permissions import ROLE_LABELS, Perm
 
 from .base import AppState
 from .guard import caller, guarded
@@ -16,6 +17,7 @@ from .guard import caller, guarded
 class PreferencesState(AppState):
     my_time_zone: str = "UTC"
     install_time_zone: str = "UTC"
+    install_locale: str = "en"
     base_currency: str = "EUR"
     time_zones: list[str] = []
 
@@ -24,6 +26,7 @@ class PreferencesState(AppState):
         me = caller()
         with session_scope() as session:
             self.install_time_zone = app_settings.get(session, "time_zone")
+            self.install_locale = i18n.normalize(app_settings.get(session, "default_locale"))
             self.base_currency = app_settings.get(session, "base_currency")
         self.my_time_zone = me.time_zone
         if not self.time_zones:
@@ -35,16 +38,38 @@ class PreferencesState(AppState):
             with session_scope() as session:
                 users.update_profile(session, caller().id, time_zone=str(tz))
         except ValidationError as exc:
-            return rx.toast.error(" ".join(exc.errors.values()))
+            return rx.toast.error(self._t(next(iter(exc.errors.values()))))
         self.my_time_zone = str(tz)
-        return rx.toast.success("Your time zone is saved. “Today” now follows it.")
+        return rx.toast.success(self._t(N_("Your time zone is saved. “Today” now follows it.")))
+
+    @guarded(Perm.SELF_PROFILE)
+    def save_my_locale(self, code: str):
+        """Switch the whole interface to another language at once, without logging out."""
+        try:
+            with session_scope() as session:
+                users.update_profile(session, caller().id, locale=str(code))
+        except ValidationError as exc:
+            return rx.toast.error(self._t(next(iter(exc.errors.values()))))
+        self._use_locale(str(code))
+        self.user_role_label = self._t(ROLE_LABELS.get(self.user_role, self.user_role))
+        return rx.toast.success(self._t(N_("Language changed.")))
 
     @guarded(Perm.SETTINGS_MANAGE)
     def save_install_time_zone(self, tz: str):
         tz = str(tz)
         if not app_settings.valid_time_zone(tz):
-            return rx.toast.error("Choose a time zone from the list.")
+            return rx.toast.error(self._t(N_("Choose a time zone from the list.")))
         with session_scope() as session:
             app_settings.put(session, "time_zone", tz, actor_id=caller().id)
         self.install_time_zone = tz
-        return rx.toast.success("Installation time zone saved.")
+        return rx.toast.success(self._t(N_("Installation time zone saved.")))
+
+    @guarded(Perm.SETTINGS_MANAGE)
+    def save_install_locale(self, code: str):
+        code = str(code)
+        if code not in i18n.LANGUAGES:
+            return rx.toast.error(self._t(N_("Choose a language.")))
+        with session_scope() as session:
+            app_settings.put(session, "default_locale", code, actor_id=caller().id)
+        self.install_locale = code
+        return rx.toast.success(self._t(N_("Default language saved.")))

@@ -9,6 +9,7 @@ import reflex as rx
 from crm_app.db import session_scope
 from crm_app.services import formatting, users
 from crm_app.services.errors import NotFound, ValidationError
+from crm_app.services.i18n import N_
 from crm_app.services.permissions import ROLE_LABELS, Perm, can
 
 from .base import AppState
@@ -44,11 +45,11 @@ class UsersAdminState(AppState):
                 name=u.name,
                 email=u.email,
                 role=u.role,
-                role_label=ROLE_LABELS.get(u.role, u.role),
+                role_label=self._t(ROLE_LABELS.get(u.role, u.role)),
                 active=u.active,
                 last_login=formatting.ago(u.last_login_at, me.locale)
                 if u.last_login_at
-                else "Never",
+                else self._t(N_("Never")),
                 is_me=u.id == me.id,
             )
             for u in rows
@@ -79,7 +80,7 @@ class UsersAdminState(AppState):
                     actor_id=caller().id,
                 )
         except ValidationError as exc:
-            self.form_errors = exc.errors
+            self.form_errors = {k: self._t(v) for k, v in exc.errors.items()}
             return None
         self.form_errors = {}
         self.create_open = False
@@ -92,12 +93,14 @@ class UsersAdminState(AppState):
     def change_role(self, user_id: int, role: str):
         return self._apply(
             lambda s: users.change_role(s, int(user_id), str(role), actor_id=caller().id),
-            "Role changed.",
+            N_("Role changed."),
         )
 
     @guarded(Perm.USERS_MANAGE)
     def set_active(self, user_id: int, active: bool):
-        msg = "User reactivated." if active else "User deactivated and signed out everywhere."
+        msg = (
+            N_("User reactivated.") if active else N_("User deactivated and signed out everywhere.")
+        )
         return self._apply(
             lambda s: users.set_active(s, int(user_id), bool(active), actor_id=caller().id), msg
         )
@@ -108,9 +111,14 @@ class UsersAdminState(AppState):
             with session_scope() as session:
                 password = users.reset_password(session, int(user_id), actor_id=caller().id)
         except (ValidationError, NotFound, ValueError) as exc:
-            return rx.toast.error(_message(exc))
+            return rx.toast.error(self._t(_message(exc)))
         self.new_password = password
-        self.new_password_for = next((u.email for u in self.users if u.id == int(user_id)), "")
+        email = next((u.email for u in self.users if u.id == int(user_id)), "")
+        self.new_password_for = self._t(
+            N_(
+                "Give this password to {email}. It is shown only now; they are signed out everywhere."
+            )
+        ).format(email=email)
         return None
 
     @guarded(Perm.USERS_MANAGE)
@@ -123,14 +131,15 @@ class UsersAdminState(AppState):
             with session_scope() as session:
                 action(session)
         except (ValidationError, NotFound, ValueError) as exc:
-            return rx.toast.error(_message(exc))
+            return rx.toast.error(self._t(_message(exc)))
         self._reload()
-        return rx.toast.success(success)
+        return rx.toast.success(self._t(success))
 
 
 def _message(exc: Exception) -> str:
+    """The English message id for an error (translated by the caller)."""
     if isinstance(exc, ValidationError):
-        return " ".join(exc.errors.values())
+        return next(iter(exc.errors.values()))
     if isinstance(exc, NotFound):
-        return "That user no longer exists."
-    return "That did not work. Check the values and try again."
+        return N_("That user no longer exists.")
+    return N_("That did not work. Check the values and try again.")

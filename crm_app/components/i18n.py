@@ -1,0 +1,43 @@
+"""Translated text in components, and the document's language and direction.
+
+``T("Dashboard")`` renders the current language's translation of the message id, from the
+catalog the state sends when the language changes; it falls back to the English id.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.vars.base import Var, VarData
+
+from crm_app.state.base import AppState
+
+
+def T(message: str) -> rx.Var[str]:  # noqa: N802  (short on purpose: it wraps every UI string)
+    return AppState.tr.get(message, message).to(str)
+
+
+class DocumentLanguage(rx.Fragment):
+    """Keeps <html lang> and <html dir> in step with the interface language."""
+
+    def add_hooks(self) -> list[str | Var]:
+        lang, direction = AppState.locale, AppState.text_dir
+        code = (
+            "useEffect(() => { "
+            f"document.documentElement.lang = {lang._js_expr}; "
+            f"document.documentElement.dir = {direction._js_expr}; "
+            f"}}, [{lang._js_expr}, {direction._js_expr}]);"
+        )
+        return [
+            Var(
+                _js_expr=code,
+                _var_data=VarData.merge(
+                    lang._get_all_var_data(),
+                    direction._get_all_var_data(),
+                    VarData(imports={"react": ["useEffect"]}),
+                ),
+            )
+        ]
+
+
+def document_language() -> rx.Component:
+    return DocumentLanguage.create()
