@@ -41,3 +41,21 @@ class DocumentLanguage(rx.Fragment):
 
 def document_language() -> rx.Component:
     return DocumentLanguage.create()
+
+
+class DirectionProvider(rx.Component):
+    """Radix's reading-direction context, so menus, selects and tabs follow rtl too."""
+
+    library = "@radix-ui/react-direction@1.2.0"
+    tag = "DirectionProvider"
+    dir: rx.Var[str]
+
+
+def localized(*children: rx.Component, **props) -> rx.Component:
+    """The root of every page: document language and direction, Radix direction, dir attr."""
+    return DirectionProvider.create(
+        rx.box(
+            document_language(), *children, dir=AppState.text_dir, lang=AppState.locale, **props
+        ),
+        dir=AppState.text_dir,
+    )

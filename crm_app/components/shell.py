@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from crm_app.components.i18n import T, document_language
+from crm_app.components.i18n import T, localized
 from crm_app.services.i18n import N_
 from crm_app.state.base import AppState
 
@@ -227,8 +227,7 @@ def page_header(
 
 def app_shell(active: str, *children: rx.Component) -> rx.Component:
     """A signed-in page: sidebar + top bar + content."""
-    return rx.box(
-        document_language(),
+    return localized(
         sidebar(active),
         rx.box(
             top_bar(active),
@@ -241,6 +240,4 @@ def app_shell(active: str, *children: rx.Component) -> rx.Component:
             min_height="100vh",
             background="var(--gray-1)",
         ),
-        dir=AppState.text_dir,
-        lang=AppState.locale,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.forms import field_label
-from crm_app.components.i18n import T, document_language
+from crm_app.components.i18n import T, localized
 from crm_app.state.login import DemoLogin, LoginState
 
 
@@ -99,53 +99,52 @@ def login_page() -> rx.Component:
             margin_top="20px",
         ),
     )
-    return rx.center(
-        document_language(),
-        rx.vstack(
-            rx.hstack(
-                rx.center(
-                    rx.icon("handshake", size=22, color="white"),
-                    width="40px",
-                    height="40px",
-                    border_radius="11px",
-                    background="linear-gradient(135deg, var(--accent-9), var(--accent-11))",
+    return localized(
+        rx.center(
+            rx.vstack(
+                rx.hstack(
+                    rx.center(
+                        rx.icon("handshake", size=22, color="white"),
+                        width="40px",
+                        height="40px",
+                        border_radius="11px",
+                        background="linear-gradient(135deg, var(--accent-9), var(--accent-11))",
+                    ),
+                    rx.heading("Rapport", size="7", letter_spacing="-0.02em"),
+                    align="center",
+                    spacing="3",
                 ),
-                rx.heading("Rapport", size="7", letter_spacing="-0.02em"),
+                rx.card(
+                    rx.heading(T("Log in to your CRM"), size="5", margin_bottom="4px"),
+                    rx.text(
+                        T("Welcome back. Enter your work e-mail and password."),
+                        size="2",
+                        color="var(--gray-11)",
+                        margin_bottom="20px",
+                    ),
+                    form,
+                    demo,
+                    size="4",
+                    width="100%",
+                ),
+                rx.hstack(
+                    rx.color_mode.button(
+                        variant="ghost", size="1", aria_label=T("Toggle light and dark mode")
+                    ),
+                    rx.text(
+                        T("Self-hosted · your data stays on your server"),
+                        size="1",
+                        color="var(--gray-10)",
+                    ),
+                    align="center",
+                ),
                 align="center",
-                spacing="3",
-            ),
-            rx.card(
-                rx.heading(T("Log in to your CRM"), size="5", margin_bottom="4px"),
-                rx.text(
-                    T("Welcome back. Enter your work e-mail and password."),
-                    size="2",
-                    color="var(--gray-11)",
-                    margin_bottom="20px",
-                ),
-                form,
-                demo,
-                size="4",
+                spacing="5",
                 width="100%",
+                max_width="440px",
             ),
-            rx.hstack(
-                rx.color_mode.button(
-                    variant="ghost", size="1", aria_label=T("Toggle light and dark mode")
-                ),
-                rx.text(
-                    T("Self-hosted · your data stays on your server"),
-                    size="1",
-                    color="var(--gray-10)",
-                ),
-                align="center",
-            ),
-            align="center",
-            spacing="5",
-            width="100%",
-            max_width="440px",
-        ),
-        dir=LoginState.text_dir,
-        lang=LoginState.locale,
-        min_height="100vh",
-        padding="24px",
-        background="radial-gradient(circle at 20% 0%, var(--accent-3), transparent 45%), var(--gray-1)",
+            min_height="100vh",
+            padding="24px",
+            background="radial-gradient(circle at 20% 0%, var(--accent-3), transparent 45%), var(--gray-1)",
+        )
     )

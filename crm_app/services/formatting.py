@@ -12,6 +12,10 @@ from . import clock
 from .i18n import N_, gettext, localize_digits
 
 
+# The locale's own separators (Persian ٬ and ٫); digits are mapped by localize_digits.
+NUMBERS = "default"
+
+
 def _locale(code: str) -> str:
     try:
         Locale.parse(code)
@@ -24,19 +28,28 @@ def money(amount: float, currency: str, locale: str = "en", *, compact: bool = F
     """€12,400 — whole units for amounts ≥ 1,000 (a dashboard does not need cents)."""
     loc = _locale(locale)
     if compact and abs(amount) >= 100_000:
-        text = format_compact_currency(amount, currency, locale=loc, fraction_digits=1)
+        text = format_compact_currency(
+            amount, currency, locale=loc, fraction_digits=1, numbering_system=NUMBERS
+        )
     elif abs(amount) < 1000:
-        text = format_currency(amount, currency, locale=loc)
+        text = format_currency(amount, currency, locale=loc, numbering_system=NUMBERS)
     else:
         whole = Locale.parse(loc).currency_formats["standard"].pattern.replace(".00", "")
         text = format_currency(
-            round(amount), currency, format=whole, locale=loc, currency_digits=False
+            round(amount),
+            currency,
+            format=whole,
+            locale=loc,
+            currency_digits=False,
+            numbering_system=NUMBERS,
         )
     return localize_digits(text, loc)
 
 
 def number(value: float, locale: str = "en") -> str:
-    return localize_digits(format_decimal(value, locale=_locale(locale)), locale)
+    return localize_digits(
+        format_decimal(value, locale=_locale(locale), numbering_system=NUMBERS), locale
+    )
 
 
 def when(moment: datetime, tz_name: str, locale: str = "en") -> str:

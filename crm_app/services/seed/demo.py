@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from crm_app import settings as env
 from crm_app.models import CompanyTag, ContactTag, Setting
+from crm_app.services import i18n
 
 from .. import app_settings, stats
 from . import activities, catalog, deals, foundation, orders, people, support, tasks
@@ -123,6 +124,7 @@ def seed_demo(
     counts: Counter[str] = Counter()
     _setting(session, counts, "time_zone", catalog.TIME_ZONE)
     _setting(session, counts, "base_currency", catalog.BASE_CURRENCY)
+    _setting(session, counts, "default_locale", i18n.normalize(locale))
     found = foundation.ensure_all(session, counts, when=tl.start, locale=locale)
     tags = foundation.ensure_tags(session, counts, when=tl.start, year=tl.today.year)
 
