@@ -113,7 +113,7 @@ def mobile_menu(active: str) -> rx.Component:
                             rx.spacer(),
                             rx.drawer.close(
                                 rx.icon_button(
-                                    rx.icon("x"), variant="ghost", aria_label="Close menu"
+                                    rx.icon("x"), variant="ghost", aria_label=T("Close menu")
                                 )
                             ),
                             width="100%",

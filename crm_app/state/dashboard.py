@@ -15,7 +15,7 @@ from .guard import caller, guarded
 KIND_LABELS = {
     "note": N_("Note"),
     "call": N_("Call"),
-    "email": N_("E-mail"),
+    "email": N_("E-mail message"),
     "meeting": N_("Meeting"),
 }
 

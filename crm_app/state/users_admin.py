@@ -85,9 +85,9 @@ class UsersAdminState(AppState):
         self.form_errors = {}
         self.create_open = False
         self._reload()
-        return rx.toast.success(
-            f"{user.name} can now log in as {ROLE_LABELS.get(user.role, user.role)}."
-        )
+        role = self._t(ROLE_LABELS.get(user.role, user.role))
+        message = self._t(N_("{name} can now log in as {role}."))
+        return rx.toast.success(message.format(name=user.name, role=role))
 
     @guarded(Perm.USERS_MANAGE)
     def change_role(self, user_id: int, role: str):

@@ -21,6 +21,7 @@ ALLOWED_LITERALS = {"Rapport", "404", "you@company.com"} | {
     lang.name for lang in i18n.LANGUAGES.values()
 }
 TEXT_PROPS = ("placeholder", "aria_label", "title", "alt", "label")
+ARIA_TEXT = {"aria-label", "aria-description", "aria-placeholder", "aria-roledescription"}
 
 
 def _tool():
@@ -156,6 +157,10 @@ def _literals(component, found: list[str]) -> None:
         value = getattr(component, name, None)
         if isinstance(value, LiteralStringVar) and re.search(r"[A-Za-z]{2,}", value._var_value):
             found.append(f"{name}={value._var_value}")
+    for name, value in (getattr(component, "custom_attrs", None) or {}).items():
+        text = value._var_value if isinstance(value, LiteralStringVar) else value
+        if name in ARIA_TEXT and isinstance(text, str) and re.search(r"[A-Za-z]{2,}", text):
+            found.append(f"{name}={text}")
     for child in getattr(component, "children", []):
         _literals(child, found)
 
