@@ -46,9 +46,10 @@ def stat_card(
         ),
         size="3",
         width="100%",
+        height="100%",
         _hover={"box_shadow": "var(--shadow-3)"} if href else {},
     )
-    return rx.link(body, href=href, underline="none", width="100%") if href else body
+    return rx.link(body, href=href, underline="none", width="100%", height="100%") if href else body
 
 
 def panel(

@@ -15,7 +15,7 @@ def _recent_row(a: rx.Var[ActivityRow]) -> rx.Component:
     return rx.hstack(
         kind_badge(a.kind),
         rx.box(
-            rx.text(a.subject, size="2", weight="medium", trim="end"),
+            rx.text(a.subject, size="2", weight="medium", trim="end", dir="auto"),
             rx.text(
                 rx.cond(a.contact != "", a.contact, "—"),
                 " · ",
@@ -40,8 +40,8 @@ def _recent_row(a: rx.Var[ActivityRow]) -> rx.Component:
 def _stage_row(s: rx.Var[StageBar]) -> rx.Component:
     return rx.box(
         rx.hstack(
-            rx.text(s.stage, size="2", weight="medium"),
-            rx.text(s.pipeline, size="1", color="var(--gray-10)"),
+            rx.text(s.stage, size="2", weight="medium", dir="auto"),
+            rx.text(s.pipeline, size="1", color="var(--gray-10)", dir="auto"),
             rx.spacer(),
             rx.text(s.deals_label, size="1", color="var(--gray-10)"),
             rx.text(s.value, size="2", weight="medium", min_width="96px", text_align="end"),

@@ -11,7 +11,6 @@ from babel.numbers import format_compact_currency, format_currency, format_decim
 from . import clock
 from .i18n import N_, gettext, localize_digits
 
-
 # The locale's own separators (Persian ٬ and ٫); digits are mapped by localize_digits.
 NUMBERS = "default"
 

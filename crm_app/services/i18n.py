@@ -111,3 +111,14 @@ def _plural_rule(expr: str):
 def localize_digits(text: str, code: str | None) -> str:
     """Persian uses its own digits (Babel formats with Latin ones)."""
     return text.translate(_PERSIAN_DIGITS) if normalize(code) == "fa" else text
+
+
+def isolate(text: str) -> str:
+    """Wrap text of unknown direction (a name, an e-mail) for use inside a translated sentence,
+    so a Latin e-mail inside Persian text keeps its own order and the punctuation its place."""
+    return f"\u2068{text}\u2069"
+
+
+def format_message(message: str, code: str | None, **values: str) -> str:
+    """Translate ``message`` and fill its ``{placeholders}`` with direction-isolated values."""
+    return gettext(message, code).format(**{k: isolate(str(v)) for k, v in values.items()})

@@ -7,7 +7,7 @@ import dataclasses
 import reflex as rx
 
 from crm_app.db import session_scope
-from crm_app.services import formatting, users
+from crm_app.services import formatting, i18n, users
 from crm_app.services.errors import NotFound, ValidationError
 from crm_app.services.i18n import N_
 from crm_app.services.permissions import ROLE_LABELS, Perm, can
@@ -86,8 +86,10 @@ class UsersAdminState(AppState):
         self.create_open = False
         self._reload()
         role = self._t(ROLE_LABELS.get(user.role, user.role))
-        message = self._t(N_("{name} can now log in as {role}."))
-        return rx.toast.success(message.format(name=user.name, role=role))
+        message = N_("{name} can now log in as {role}.")
+        return rx.toast.success(
+            i18n.format_message(message, self.locale, name=user.name, role=role)
+        )
 
     @guarded(Perm.USERS_MANAGE)
     def change_role(self, user_id: int, role: str):
@@ -114,11 +116,10 @@ class UsersAdminState(AppState):
             return rx.toast.error(self._t(_message(exc)))
         self.new_password = password
         email = next((u.email for u in self.users if u.id == int(user_id)), "")
-        self.new_password_for = self._t(
-            N_(
-                "Give this password to {email}. It is shown only now; they are signed out everywhere."
-            )
-        ).format(email=email)
+        message = N_(
+            "Give this password to {email}. It is shown only now; they are signed out everywhere."
+        )
+        self.new_password_for = i18n.format_message(message, self.locale, email=email)
         return None
 
     @guarded(Perm.USERS_MANAGE)

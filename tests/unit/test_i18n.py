@@ -175,3 +175,11 @@ def test_no_page_renders_literal_english(route: str, page) -> None:
     found: list[str] = []
     _literals(component, found)
     assert [f for f in found if f.split("=", 1)[-1] not in ALLOWED_LITERALS] == []
+
+
+def test_names_and_emails_inside_translated_sentences_are_direction_isolated() -> None:
+    text = i18n.format_message(
+        "{name} can now log in as {role}.", "fa", name="Ann Lee", role="مدیر"
+    )
+    assert "\u2068Ann Lee\u2069" in text and "\u2068مدیر\u2069" in text
+    assert text != "{name} can now log in as {role}."
