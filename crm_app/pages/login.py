@@ -37,6 +37,7 @@ def login_page() -> rx.Component:
                     id="email",
                     name="email",
                     type="email",
+                    dir="ltr",  # addresses read left to right in every language
                     placeholder="you@company.com",
                     auto_complete="username",
                     size="3",

@@ -58,7 +58,11 @@ def create_user_dialog() -> rx.Component:
             rx.form(
                 rx.vstack(
                     _field(T("Name"), "name", rx.input(id="name", name="name")),
-                    _field(T("E-mail"), "email", rx.input(id="email", name="email", type="email")),
+                    _field(
+                        T("E-mail"),
+                        "email",
+                        rx.input(id="email", name="email", type="email", dir="ltr"),
+                    ),
                     _field(T("Role"), "role", role_select),
                     _field(
                         T("Password"),
