@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from crm_app.components.cards import icon_tile
+
 KIND_STYLE: dict[str, tuple[str, str]] = {
     "note": ("sticky-note", "amber"),
     "call": ("phone", "green"),
@@ -13,30 +15,9 @@ KIND_STYLE: dict[str, tuple[str, str]] = {
 
 
 def kind_badge(kind: rx.Var[str]) -> rx.Component:
-    """An icon in a tinted square; the colour is never the only cue (the label follows)."""
+    """The activity's kind as an icon tile."""
     return rx.match(
         kind,
-        *[
-            (
-                k,
-                rx.center(
-                    rx.icon(icon, size=15),
-                    width="30px",
-                    height="30px",
-                    border_radius="8px",
-                    background=f"var(--{color}-3)",
-                    color=f"var(--{color}-11)",
-                    flex_shrink="0",
-                ),
-            )
-            for k, (icon, color) in KIND_STYLE.items()
-        ],
-        rx.center(
-            rx.icon("activity", size=15),
-            width="30px",
-            height="30px",
-            border_radius="8px",
-            background="var(--gray-3)",
-            flex_shrink="0",
-        ),
+        *[(k, icon_tile(icon, color)) for k, (icon, color) in KIND_STYLE.items()],
+        icon_tile("activity"),
     )

@@ -5,6 +5,19 @@ from __future__ import annotations
 import reflex as rx
 
 
+def icon_tile(icon: str, color: str = "gray", *, size: int = 30) -> rx.Component:
+    """An icon in a tinted rounded square (colour is never the only cue: a label goes beside it)."""
+    return rx.center(
+        rx.icon(icon, size=size // 2),
+        width=f"{size}px",
+        height=f"{size}px",
+        border_radius=f"{size // 4}px",
+        background=f"var(--{color}-3)",
+        color=f"var(--{color}-11)",
+        flex_shrink="0",
+    )
+
+
 def stat_card(
     label: str | rx.Var,
     value: rx.Var | str,
@@ -33,14 +46,7 @@ def stat_card(
                 align="start",
             ),
             rx.spacer(),
-            rx.center(
-                rx.icon(icon, size=20),
-                width="40px",
-                height="40px",
-                border_radius="10px",
-                background=f"var(--{color}-3)",
-                color=f"var(--{color}-11)",
-            ),
+            icon_tile(icon, color, size=40),
             align="start",
             width="100%",
         ),

@@ -64,17 +64,27 @@ def create[T: SQLModel](session: Session, obj: T, *, actor_id: int | None) -> T:
     """Insert ``obj`` and audit it with its initial values."""
     session.add(obj)
     session.flush()
-    values = {k: v for k, v in _columns(obj).items() if k not in _SECRET_FIELDS and v is not None}
+    _audit_row(session, obj, "create", _values(obj), actor_id)
+    return obj
+
+
+def _values(obj: SQLModel) -> dict[str, Any]:
+    """The row's non-empty, non-secret values, as the audit trail keeps them."""
+    return {k: v for k, v in _columns(obj).items() if k not in _SECRET_FIELDS and v is not None}
+
+
+def _audit_row(
+    session: Session, obj: SQLModel, action: str, changes: Mapping[str, Any], actor_id: int | None
+) -> None:
     pk = getattr(obj, "id", None)
     audit(
         session,
         actor_id=actor_id,
         entity=_entity(obj),
         entity_id=pk if isinstance(pk, int) else None,
-        action="create",
-        changes=values,
+        action=action,
+        changes=changes,
     )
-    return obj
 
 
 def update[T: SQLModel](
@@ -101,28 +111,13 @@ def update[T: SQLModel](
     session.add(obj)
     session.flush()
     shown = {k: (["***", "***"] if k in _SECRET_FIELDS else v) for k, v in diff.items()}
-    audit(
-        session,
-        actor_id=actor_id,
-        entity=_entity(obj),
-        entity_id=getattr(obj, "id", None),
-        action="update",
-        changes=shown,
-    )
+    _audit_row(session, obj, "update", shown, actor_id)
     return diff
 
 
 def delete(session: Session, obj: SQLModel, *, actor_id: int | None) -> None:
     """Delete ``obj`` and keep its last values in the audit trail."""
-    values = {k: v for k, v in _columns(obj).items() if k not in _SECRET_FIELDS and v is not None}
-    audit(
-        session,
-        actor_id=actor_id,
-        entity=_entity(obj),
-        entity_id=getattr(obj, "id", None),
-        action="delete",
-        changes=values,
-    )
+    _audit_row(session, obj, "delete", _values(obj), actor_id)
     session.delete(obj)
     session.flush()
 
@@ -184,11 +179,7 @@ def create_many[T: SQLModel](
                 entity=_entity(obj),
                 action="create",
                 entity_id=pk if isinstance(pk := getattr(obj, "id", None), int) else None,
-                changes={
-                    k: _plain(v)
-                    for k, v in _columns(obj).items()
-                    if k not in _SECRET_FIELDS and v is not None
-                },
+                changes={k: _plain(v) for k, v in _values(obj).items()},
             )
             for obj in items
         ]
