@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from sqlmodel import Session
 
 from crm_app.db import get_engine
@@ -24,8 +25,10 @@ from crm_app.models import (
     ContactPhone,
     Deal,
     DealStageChange,
+    ExchangeRate,
     Order,
     Pipeline,
+    Product,
     Stage,
     Task,
     Ticket,
@@ -34,13 +37,18 @@ from crm_app.models import (
 from crm_app.services import app_settings, auth, stats
 from crm_app.services.seed import (
     DEMO_PASSWORD,
+    activities,
+    deals,
     foundation,
     load_demo_if_empty,
+    markets,
     people,
     seed_demo,
     seed_large,
+    support,
+    tasks,
 )
-from crm_app.services.seed.timeline import Timeline
+from crm_app.services.seed.timeline import Timeline, ascii_slug
 
 TODAY = datetime.now(UTC).date()
 
@@ -261,3 +269,130 @@ def test_contacts_can_get_names_of_the_interface_language():
     assert len(hebrew) == len(contacts)
     addresses = [e.email for c in contacts for e in c.emails]
     assert all(re.fullmatch(r"[a-z0-9.]+@[a-z0-9.-]+\.[a-z]+", a) for a in addresses)
+
+
+# locale: (country, time zone, base currency, dialling code, letters of the local script)
+LOCAL = {
+    "et": ("EE", "Europe/Tallinn", "EUR", "+372", r"[A-Za-zÕÄÖÜõäöüŠšŽž]"),
+    "he": ("IL", "Asia/Jerusalem", "ILS", "+972", r"[\u0590-\u05ff]"),
+    "fa": ("IR", "Asia/Tehran", "USD", "+98", r"[\u0600-\u06ff]"),
+    "hy": ("AM", "Asia/Yerevan", "AMD", "+374", r"[\u0531-\u0587]"),
+}
+# A fifth of the demo is enough to see where it is set, and fast.
+SMALL = [
+    (people, "N_COMPANIES", 60),
+    (people, "N_CONTACTS", 300),
+    (people, "N_AT_COMPANIES", 260),
+    (deals, "NB_DEALS", 105),
+    (support, "N_TICKETS", 160),
+    (activities, "N_ACTIVITIES", 600),
+    (tasks, "N_TASKS", 50),
+    (tasks, "N_OPEN", 19),
+    (tasks, "N_TODAY", 2),
+]
+
+
+@pytest.fixture(scope="module")
+def local_demos(
+    migrated_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Session]]:
+    """A small demo per local market (et, he, fa, hy), each in its own database."""
+    sessions: dict[str, Session] = {}
+    with pytest.MonkeyPatch.context() as mp:
+        for module, name, value in SMALL:
+            mp.setattr(module, name, value)
+        mp.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+        for locale in LOCAL:
+            path = tmp_path_factory.mktemp(f"demo-{locale}") / "demo.db"
+            shutil.copy(migrated_template, path)
+            session = Session(get_engine(f"sqlite:///{path}"), expire_on_commit=False)
+            seed_demo(session, seed=7, locale=locale, today=TODAY)
+            sessions[locale] = session
+    yield sessions
+    for session in sessions.values():
+        bind = session.get_bind()
+        session.close()
+        bind.dispose()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("locale", list(LOCAL))
+def test_local_demo_settings_and_team(local_demos, locale):
+    session = local_demos[locale]
+    _country, tz, currency, _dial, script = LOCAL[locale]
+    assert app_settings.get(session, "time_zone") == tz
+    assert app_settings.get(session, "base_currency") == currency
+    assert app_settings.get(session, "default_locale") == locale
+    assert app_settings.get(session, "demo_loaded") is True
+    admin = session.execute(
+        sa.select(User).where(User.email == "admin@kestrel.example")
+    ).scalar_one()
+    assert admin.role == "admin" and admin.is_demo and admin.locale == locale
+    assert auth.verify_password(admin.password_hash, DEMO_PASSWORD)
+    team = list(session.execute(sa.select(User).where(User.is_demo)).scalars())
+    assert {u.role for u in team} == {"admin", "manager", "sales", "support", "read_only"}
+    assert all(re.fullmatch(r"[a-z]+@kestrel\.example", u.email) for u in team)
+    assert all(u.time_zone == tz and re.match(script, u.name) for u in team)
+
+
+@pytest.mark.parametrize("locale", list(LOCAL))
+def test_local_demo_is_set_in_its_country(local_demos, locale):
+    session = local_demos[locale]
+    country, _tz, _currency, dial, script = LOCAL[locale]
+    for model in (Company, Contact):
+        home = _n(session, model, model.country == country)
+        assert home / _n(session, model) >= 0.8, model
+    names = list(session.execute(sa.select(Contact.last_name)).scalars())
+    assert sum(bool(re.match(script, n)) for n in names) / len(names) >= 0.8
+    at_home = sa.select(Contact.id).where(Contact.country == country)
+    phones = list(
+        session.execute(
+            sa.select(ContactPhone.phone).where(ContactPhone.contact_id.in_(at_home))
+        ).scalars()
+    )
+    phones += session.execute(
+        sa.select(Company.phone).where(Company.country == country, Company.phone.is_not(None))
+    ).scalars()
+    assert phones and all(p.startswith(dial) for p in phones)
+    assert all(re.fullmatch(r"\+[1-9]\d{7,14}", p) for p in phones)
+
+
+@pytest.mark.parametrize("locale", list(LOCAL))
+def test_local_demo_addresses_are_ascii(local_demos, locale):
+    session = local_demos[locale]
+    emails = list(session.execute(sa.select(ContactEmail.email)).scalars())
+    emails += session.execute(sa.select(User.email)).scalars()
+    assert emails and all(re.fullmatch(r"[a-z0-9.]+@[a-z0-9.-]+\.[a-z]+", e) for e in emails)
+    domains = list(
+        session.execute(sa.select(Company.domain).where(Company.domain.is_not(None))).scalars()
+    )
+    assert domains and all(re.fullmatch(r"[a-z0-9]+(\.[a-z]+)+", d) for d in domains)
+    # Names are spelled out, not dropped for the "info@" / "contact" fallbacks.
+    assert all(re.match(r"[a-z]{2}", e) and not e.startswith("info@") for e in emails)
+
+
+@pytest.mark.parametrize("locale", list(LOCAL))
+def test_local_demo_money_is_in_the_base_currency(local_demos, locale):
+    session = local_demos[locale]
+    currency = LOCAL[locale][2]
+    market = markets.get(locale)
+    rates = dict(session.execute(sa.select(ExchangeRate.currency, ExchangeRate.rate)).all())
+    assert currency not in rates and rates == market.rates
+    machine = session.execute(sa.select(Product.price).where(Product.sku == "KM-C1")).scalar_one()
+    assert machine == pytest.approx(3450 * market.scale, rel=0.05)
+    by_currency = dict(
+        session.execute(sa.select(Deal.currency, sa.func.count()).group_by(Deal.currency)).all()
+    )
+    assert set(by_currency) <= {currency, *rates}
+    assert by_currency[currency] / sum(by_currency.values()) >= 0.85
+    assert _n(session, Deal, Deal.currency == currency, Deal.exchange_rate.not_in([1.0])) == 0
+
+
+def test_markets_and_transliteration():
+    assert markets.get("he-IL").currency == "ILS"
+    assert markets.get("de") is markets.get("en") is markets.EN
+    assert markets.get(None).time_zone == "Europe/Tallinn"
+    assert ascii_slug("כהן לוי", ".") == "cohen.levi"
+    assert ascii_slug("محمدی") == "mohammadi"
+    assert ascii_slug("Երևան Գյումրի", "-") == "yerevan-gyumri"
+    assert ascii_slug("Pärnu Café") == "parnucafe"
+    assert re.fullmatch(r"[a-z]{3,}", ascii_slug("אלומה פרץ"))

@@ -23,6 +23,7 @@ from .timeline import Timeline, weighted
 N_ACTIVITIES = 3000
 NB_CHANCE = (0.65, 0.75, 1.0, 0.85)  # of an activity while in each open stage
 RN_CHANCE = (0.7, 1.0, 0.6)
+BUDGET_DIGITS = {"AMD": -5, "RUB": -4}  # a rough budget: to the hundred, or coarser
 
 
 @dataclass(eq=False)
@@ -78,7 +79,8 @@ def _deal_context(rng: random.Random, deal: DealPlan) -> dict[str, object]:
         "machine": LABELS[main],
         "lines": ", ".join(LABELS[sku] for sku, _ in deal.basket),
         "cups": rng.choice((80, 120, 150, 200, 300, 400)),
-        "budget": f"{round(deal.obj.value, -2):,.0f} {deal.obj.currency}",
+        "budget": f"{round(deal.obj.value, BUDGET_DIGITS.get(deal.obj.currency, -2)):,.0f} "
+        f"{deal.obj.currency}",
         "discount": rng.choice((5, 10, 15)),
         "reason": deal.obj.lost_reason or "",
         "lost_note": deal.obj.lost_note or "",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DEMO_PASSWORD = "rapport-demo"  # noqa: S105  (public, shown on the login page of the demo)
 DEMO_DOMAIN = "kestrel.example"
@@ -154,6 +154,14 @@ INDUSTRIES: tuple[Industry, ...] = (
 
 
 @dataclass(frozen=True)
+class Naming:
+    """Company names of a country's own language: (native, Latin for the web domain) pairs."""
+
+    words: tuple[tuple[str, str], ...]
+    patterns: dict[str, tuple[tuple[str, str], ...]]  # industry -> name patterns
+
+
+@dataclass(frozen=True)
 class Country:
     code: str
     weight: int
@@ -170,6 +178,13 @@ class Country:
     landline: tuple[str, ...]
     digits: int
     currency: str = "EUR"
+    # Local flavour; the defaults are the English-named Nordic/Baltic demo.
+    naming: Naming | None = None  # None: the English NAME_WORDS / NAME_PATTERNS
+    mail: tuple[str, ...] = ()  # free e-mail providers (default: PERSONAL_MAIL)
+    landline_digits: int | None = None  # when landlines are shorter than mobiles
+    area_codes: dict[str, str] = field(default_factory=dict)  # city -> landline prefix
+    street_format: str = "{street} {n}"
+    name_format: str = "{short} {legal}"
 
 
 # fmt: off

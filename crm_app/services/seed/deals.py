@@ -82,7 +82,7 @@ def _simulate(
 
 
 def _rate(f: Foundation, tl: Timeline, currency: str, when: datetime) -> float:
-    if currency == "EUR":
+    if currency == f.market.currency:
         return 1.0
     drift = 0.03 * math.sin(2 * math.pi * 1.5 * tl.frac(when))
     return round(f.rates[currency] * (1 + drift), 5)
@@ -125,9 +125,9 @@ def _build(
     advance, medians = (
         (NB_ADVANCE, NB_MEDIAN_DAYS) if kind == "new" else (RN_ADVANCE, RN_MEDIAN_DAYS)
     )
-    currency = lines.currency_for(rng, company.country, company.industry.key)
+    currency = lines.currency_for(rng, company.country, company.industry.key, f.market)
     deal_lines = lines.deal_lines(
-        rng, basket, f.products, currency, f.rates, price_factor=price_factor
+        rng, basket, f.products, currency, f.rates, price_factor=price_factor, market=f.market
     )
     moves, outcome, index, stalled = _simulate(rng, tl, stages, when, advance, medians)
     last = moves[-1][2]

@@ -1,4 +1,7 @@
-"""The demo business: 18 months of Kestrel Coffee Co., a small European coffee-equipment seller.
+"""The demo business: 18 months of Kestrel Coffee Co., a small coffee-equipment seller.
+
+The English demo sells around the Baltic Sea; the other locales get a local market (Estonia,
+Israel, Iran, Armenia: see ``markets``) with its names, cities, phones, currency and time zone.
 
 Everything is planned in memory first (so lifecycle stages and "last contacted" agree with the
 deals, orders and activities planned later), then written table by table with
@@ -19,7 +22,7 @@ from crm_app.models import CompanyTag, ContactTag, Setting
 from crm_app.services import i18n
 
 from .. import app_settings, stats
-from . import activities, catalog, deals, foundation, orders, people, support, tasks
+from . import activities, deals, foundation, markets, orders, people, support, tasks
 from .foundation import write_all
 from .timeline import Timeline
 
@@ -37,6 +40,7 @@ def _tag(
     contacts: list[people.ContactPlan],
     deal_plans: list[deals.DealPlan],
     tickets: list[support.TicketPlan],
+    scale: float = 1.0,
 ) -> None:
     recent = tl.now - timedelta(days=120)
     for ticket in tickets:  # unhappy customers
@@ -58,7 +62,7 @@ def _tag(
     for rank, company in enumerate(ranked):
         if rank < 12:
             company.tags.add("Key account")
-        if won[id(company)] >= 15000:
+        if won[id(company)] >= 15000 * scale:
             company.tags.add("VIP")
             company.contacts[0].tags.add("VIP")
         if company.industry.key == "Café" and rng.random() < 0.7:
@@ -114,31 +118,31 @@ def seed_demo(
 ) -> dict[str, int]:
     """Write the demo business ending at ``today`` (default: today in the demo's time zone) and commit.
 
-    ``locale`` is the interface language of the demo users; for et, he, fa or hy the contacts
-    also get names of that language (English keeps each country's own names). Returns the rows
-    written per table (audit entries not included).
+    ``locale`` is the interface language of the demo users and picks the market: et, he, fa and
+    hy sell at home (local names, cities, phones, currency, time zone), anything else is the
+    English Baltic demo. Returns the rows written per table (audit entries not included).
     """
-    tl = Timeline(today)
+    market = markets.get(locale)
+    tl = Timeline(today, tz=market.time_zone, weekend=market.weekend)
     rng = random.Random(seed)
-    fake = people.make_faker(seed, locale)
+    fake = people.make_faker(seed, market=market)
     counts: Counter[str] = Counter()
-    _setting(session, counts, "time_zone", catalog.TIME_ZONE)
-    _setting(session, counts, "base_currency", catalog.BASE_CURRENCY)
+    _setting(session, counts, "time_zone", market.time_zone)
+    _setting(session, counts, "base_currency", market.currency)
     _setting(session, counts, "default_locale", i18n.normalize(locale))
-    found = foundation.ensure_all(session, counts, when=tl.start, locale=locale)
+    found = foundation.ensure_all(session, counts, when=tl.start, locale=locale, market=market)
     tags = foundation.ensure_tags(session, counts, when=tl.start, year=tl.today.year)
 
     companies = people.plan_companies(rng, fake, tl, found)
     write_all(session, counts, [c.obj for c in companies])
-    names = people.NAME_LOCALES.get(locale)
-    contacts = people.plan_contacts(rng, fake, tl, found, companies, names)
+    contacts = people.plan_contacts(rng, fake, tl, found, companies)
     deal_plans = deals.plan_deals(rng, tl, found, companies)
     order_plans = orders.plan_orders(rng, tl, found, deal_plans)
     tickets = support.plan_tickets(rng, tl, found, companies, contacts, deal_plans)
     acts = activities.plan_activities(rng, tl, contacts, deal_plans, tickets)
     todo = tasks.plan_tasks(rng, tl, found, deal_plans, tickets)
     people.settle_lifecycle(companies, contacts)
-    _tag(rng, tl, companies, contacts, deal_plans, tickets)
+    _tag(rng, tl, companies, contacts, deal_plans, tickets, market.scale)
 
     _write_people(session, counts, contacts)
     deals.write_deals(session, counts, deal_plans)

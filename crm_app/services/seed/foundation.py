@@ -19,6 +19,7 @@ from crm_app.models import ExchangeRate, Pipeline, Product, Role, Stage, Tag, Us
 from .. import users as users_service
 from .. import writes
 from . import catalog
+from .market import EN, Market, user_email
 
 
 def write_all[T: SQLModel](session: Session, counts: Counter[str], objs: Sequence[T]) -> list[T]:
@@ -38,26 +39,28 @@ class Foundation:
     products: dict[str, Product]  # sku (or name) -> product
     rates: dict[str, float]
     tags: dict[str, Tag] = field(default_factory=dict)  # catalog name -> tag
+    market: Market = EN
 
     def role(self, *roles: str) -> list[User]:
         return [u for u in self.users if u.role in roles and u.active]
 
-    def territory_owner(self, country: str) -> User | None:
-        """The demo sales person for a country (None when the sales team is not the demo's)."""
-        for _name, local, _role, _tz, countries in catalog.USERS:
-            if country in countries:
-                email = f"{local}@{catalog.DEMO_DOMAIN}"
-                return next((u for u in self.users if u.email == email), None)
+    def territory_owner(self, country: str, *places: str) -> User | None:
+        """The demo sales person for a country, region or city (None: nobody's, or not the demo team)."""
+        for _name, local, _role, _tz, territory in self.market.users:
+            if country in territory or any(place in territory for place in places):
+                return next((u for u in self.users if u.email == user_email(local)), None)
         return None
 
     def pipeline(self, name: str) -> Pipeline:
         return next(p for p in self.pipelines if p.name == name)
 
 
-def ensure_users(session: Session, counts: Counter[str], *, locale: str = "en") -> list[User]:
+def ensure_users(
+    session: Session, counts: Counter[str], *, locale: str = "en", market: Market = EN
+) -> list[User]:
     """The demo team, all with the password ``DEMO_PASSWORD``; existing e-mails are kept."""
-    for name, local, role, tz, _countries in catalog.USERS:
-        email = f"{local}@{catalog.DEMO_DOMAIN}"
+    for name, local, role, tz, _territory in market.users:
+        email = user_email(local)
         if session.execute(sa.select(User.id).where(User.email == email)).first():
             continue
         users_service.create_user(
@@ -112,28 +115,39 @@ def ensure_pipelines(session: Session, counts: Counter[str], *, when: datetime) 
         )
 
 
-def ensure_products(session: Session, counts: Counter[str], *, when: datetime) -> None:
+def ensure_products(
+    session: Session, counts: Counter[str], *, when: datetime, market: Market = EN
+) -> None:
+    """The price list, in the market's currency."""
     have = set(session.execute(sa.select(Product.name)).scalars())
     write_all(
         session,
         counts,
         [
-            Product(name=p.name, sku=p.sku, series=p.series, price=p.price, created_at=when)
+            Product(
+                name=p.name,
+                sku=p.sku,
+                series=p.series,
+                price=market.price(p.price),
+                created_at=when,
+            )
             for p in catalog.PRODUCTS
             if p.name not in have
         ],
     )
 
 
-def ensure_rates(session: Session, counts: Counter[str], *, when: datetime) -> None:
+def ensure_rates(
+    session: Session, counts: Counter[str], *, when: datetime, market: Market = EN
+) -> None:
     have = set(session.execute(sa.select(ExchangeRate.currency)).scalars())
     write_all(
         session,
         counts,
         [
             ExchangeRate(currency=cur, rate=rate, updated_at=when)
-            for cur, rate in catalog.EXCHANGE_RATES.items()
-            if cur not in have
+            for cur, rate in market.rates.items()
+            if cur not in have and cur != market.currency
         ],
     )
 
@@ -182,6 +196,7 @@ def ensure_all(
     *,
     when: datetime,
     locale: str = "en",
+    market: Market = EN,
     only_if_missing: bool = False,
 ) -> Foundation:
     """Users, pipelines, products and rates; with ``only_if_missing`` existing ones are enough.
@@ -193,14 +208,16 @@ def ensure_all(
         sa.select(User.id).where(User.role == Role.SALES, User.active)
     ).first()
     if not (only_if_missing and have_sales):
-        ensure_users(session, counts, locale=locale)
+        ensure_users(session, counts, locale=locale, market=market)
     if not (only_if_missing and _any(session, Pipeline)):
         ensure_pipelines(session, counts, when=when)
     if not (only_if_missing and _any(session, Product)):
-        ensure_products(session, counts, when=when)
-    ensure_rates(session, counts, when=when)
+        ensure_products(session, counts, when=when, market=market)
+    ensure_rates(session, counts, when=when, market=market)
     session.flush()
-    return load(session)
+    found = load(session)
+    found.market = market
+    return found
 
 
 def _any(session: Session, model: type[SQLModel]) -> bool:

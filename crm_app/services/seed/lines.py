@@ -8,6 +8,7 @@ import random
 from crm_app.models import DealLine, Product
 
 from .catalog import MACHINES, RENEWABLE, Country
+from .market import EN, Market
 
 LABELS = {
     "KM-C1": "Compact 1-group",
@@ -26,6 +27,7 @@ LABELS = {
 }
 
 Basket = list[tuple[str, int]]  # (sku, quantity)
+STEPS = {"SEK": 10, "RUB": 100}  # foreign prices are rounded up to these
 
 
 def _maybe(rng: random.Random, p: float, sku: str, qty: int = 1) -> Basket:
@@ -98,19 +100,22 @@ def title(who: str, basket: Basket, kind: str, year: int) -> str:
     return f"{who}: {main[0].upper()}{main[1:]}"
 
 
-def currency_for(rng: random.Random, country: Country | None, industry: str | None) -> str:
-    if country is not None and country.currency != "EUR" and rng.random() < 0.7:
+def currency_for(
+    rng: random.Random, country: Country | None, industry: str | None, market: Market = EN
+) -> str:
+    if country is not None and country.currency != market.currency and rng.random() < 0.7:
         return country.currency
-    if industry in ("Hotel", "Office") and rng.random() < 0.08:
-        return rng.choice(("USD", "GBP"))  # international chains buying centrally
-    return "EUR"
+    if industry in ("Hotel", "Office") and rng.random() < market.foreign_share:
+        return rng.choice(market.foreign)  # international chains buying centrally
+    return market.currency
 
 
-def to_currency(eur: float, currency: str, rates: dict[str, float]) -> float:
-    if currency == "EUR":
-        return eur
-    value = eur / rates[currency]
-    step = 10 if currency == "SEK" else 1
+def to_currency(price: float, currency: str, rates: dict[str, float], base: str = "EUR") -> float:
+    """A price of the base currency in ``currency`` (``rates``: base units for one unit)."""
+    if currency == base:
+        return price
+    value = price / rates[currency]
+    step = STEPS.get(currency, 1)
     return float(math.ceil(value / step) * step)
 
 
@@ -122,8 +127,9 @@ def deal_lines(
     rates: dict[str, float],
     *,
     price_factor: float = 1.0,
+    market: Market = EN,
 ) -> list[DealLine]:
-    big = sum(products[s].price * q for s, q in basket) > 9000
+    big = sum(products[s].price * q for s, q in basket) > 9000 * market.scale
     discount = rng.choices((0, 5, 10, 15), (55, 22, 16, 7) if big else (75, 18, 7, 0))[0]
     lines = []
     for sku, qty in basket:
@@ -134,7 +140,9 @@ def deal_lines(
                 product_id=product.id,
                 description=product.name,
                 quantity=float(qty),
-                unit_price=to_currency(round(product.price * price_factor, 2), currency, rates),
+                unit_price=to_currency(
+                    round(product.price * price_factor, 2), currency, rates, market.currency
+                ),
                 discount_pct=float(discount if sku not in ("BN-HOUSE", "BN-ETH") else 0),
             )
         )

@@ -69,7 +69,9 @@ def _reorders(
                 unit_price=ln.unit_price,
                 discount_pct=0.0,
             )
-            for ln in lines.deal_lines(rng, basket, f.products, deal.obj.currency, f.rates)
+            for ln in lines.deal_lines(
+                rng, basket, f.products, deal.obj.currency, f.rates, market=f.market
+            )
         ]
         contact = company.contacts[0] if rng.random() < 0.8 else rng.choice(company.contacts)
         found.append(_order(company, contact, None, at, deal.obj.currency, order_lines))

@@ -1,4 +1,4 @@
-"""The demo's customers: companies in the Baltics, Finland, Sweden and Germany, and their people."""
+"""The demo's customers: companies in the market's countries (see ``market``), and their people."""
 
 from __future__ import annotations
 
@@ -15,14 +15,15 @@ from crm_app.models import Company, Contact, ContactEmail, ContactPhone, Lifecyc
 from . import catalog
 from .catalog import Country, Industry
 from .foundation import Foundation
+from .market import EN, Market, company_name
 from .timeline import Timeline, ascii_slug, fill_digits, lognormal_days, phone
+from .translit import persian_letters
 
 N_COMPANIES = 300
 N_CONTACTS = 1500
 N_AT_COMPANIES = 1300  # the rest are people on their own: food trucks, caterers, baristas
 IMPORTED_SHARE = 0.15  # companies typed in from the old spreadsheet in the first days
-# Faker locales for contact names when the demo is seeded for another interface language
-# (e.g. Hebrew or Persian names to see right-to-left text); "en" keeps each country's names.
+# Names of one language for every contact (``plan_contacts(names=...)``); the demo does not.
 NAME_LOCALES = {"et": "et_EE", "he": "he_IL", "fa": "fa_IR", "hy": "hy_AM"}
 INDEPENDENT_TITLES = ("Food truck owner", "Event caterer", "Freelance barista", "Consultant")
 
@@ -60,8 +61,8 @@ class ContactPlan:
         return f"{self.obj.first_name} {self.obj.last_name}"
 
 
-def make_faker(seed: int, locale: str = "en") -> Faker:
-    locales = [c.faker_locale for c in catalog.COUNTRIES]
+def make_faker(seed: int, locale: str = "en", market: Market = EN) -> Faker:
+    locales = list(dict.fromkeys(c.faker_locale for c in market.countries))
     names = NAME_LOCALES.get(locale)
     if names and names not in locales:
         locales.append(names)
@@ -82,42 +83,39 @@ def plan_companies(
     days = [start + timedelta(days=rng.randint(0, 3)) for _ in range(imported)]
     days += tl.seasonal_days(rng, N_COMPANIES - imported, growth=1.2)
     sales = f.role("sales") or f.users
+    countries = f.market.countries
     names: set[str] = set()
     domains: set[str] = set()
     plans = []
     for day in days:
         industry = _pick(rng, catalog.INDUSTRIES, [i.weight for i in catalog.INDUSTRIES])
-        country = _pick(rng, catalog.COUNTRIES, [c.weight for c in catalog.COUNTRIES])
+        country = _pick(rng, countries, [c.weight for c in countries])
         city, region, postal, _w = _pick(rng, country.cities, [c[3] for c in country.cities])
-        surname = fake[country.faker_locale].last_name_male()
-        short = ""
-        for _ in range(20):
-            pattern = rng.choice(catalog.NAME_PATTERNS[industry.key])
-            short = pattern.format(w=rng.choice(catalog.NAME_WORDS), s=surname, c=city)
-            if short not in names:
-                break
-        if short in names:
-            short = f"{short} {city}"
-        names.add(short)
+        surname = persian_letters(fake[country.faker_locale].last_name_male())
+        short, latin = company_name(rng, country, industry.key, surname, city, names)
         domain = None
         if rng.random() < 0.88:
-            domain = f"{ascii_slug(short)}.{country.tld}"
+            domain = f"{ascii_slug(latin)}.{country.tld}"
             if domain in domains:
-                domain = f"{ascii_slug(short)}{ascii_slug(city)}.{country.tld}"
+                domain = f"{ascii_slug(latin)}{ascii_slug(city)}.{country.tld}"
             domains.add(domain)
         employees = max(2, round(rng.lognormvariate(math.log(industry.median_employees), 0.6)))
         when = tl.work_time(rng, day)
-        owner = f.territory_owner(country.code) or rng.choice(sales)
+        owner = f.territory_owner(country.code, region, city) or rng.choice(sales)
         company = Company(
-            name=f"{short} {country.legal}",
+            name=country.name_format.format(short=short, legal=country.legal),
             domain=domain,
             industry=industry.key,
             employees=employees,
             annual_revenue=(
-                round(employees * rng.uniform(45, 110)) * 1000.0 if rng.random() < 0.7 else None
+                round(employees * rng.uniform(45, 110) * f.market.scale) * 1000.0
+                if rng.random() < 0.7
+                else None
             ),
-            phone=phone(rng, country, mobile=False),
-            street=f"{rng.choice(country.streets)} {rng.randint(1, 80)}",
+            phone=phone(rng, country, mobile=False, city=city),
+            street=country.street_format.format(
+                street=rng.choice(country.streets), n=rng.randint(1, 80)
+            ),
             city=city,
             region=region,
             postal_code=fill_digits(rng, postal),
@@ -132,9 +130,10 @@ def plan_companies(
 
 def _person(rng: random.Random, fake: Faker, country: Country, names: str | None):
     gen = fake[names or country.faker_locale]
-    if rng.random() < 0.5:
-        return gen.first_name_female(), gen.last_name_female()
-    return gen.first_name_male(), gen.last_name_male()
+    female = rng.random() < 0.5
+    first = gen.first_name_female() if female else gen.first_name_male()
+    last = gen.last_name_female() if female else gen.last_name_male()
+    return persian_letters(first), persian_letters(last)
 
 
 def _emails(
@@ -147,7 +146,7 @@ def _emails(
         local = rng.choices([f"{first}.{last}", first, f"{first[0]}{last}"], [6, 3, 1])[0]
         found.append((f"{local}@{domain}", "work"))
     if not domain or rng.random() < 0.3:
-        provider = rng.choice(catalog.PERSONAL_MAIL[cp.country.code])
+        provider = rng.choice(cp.country.mail or catalog.PERSONAL_MAIL[cp.country.code])
         local = rng.choice(
             [f"{first}.{last}", f"{first}{last}", f"{first}.{last}{rng.randint(1, 99)}"]
         )
@@ -167,7 +166,7 @@ def _phones(rng: random.Random, cp: ContactPlan) -> list[ContactPhone]:
     return [
         ContactPhone(
             contact_id=0,
-            phone=phone(rng, cp.country, mobile=i == 0),
+            phone=phone(rng, cp.country, mobile=i == 0, city=cp.obj.city),
             label="mobile" if i == 0 else "work",
             is_primary=i == 0,
         )
@@ -263,8 +262,9 @@ def plan_contacts(
             contacts.append(person)
     sales = f.role("sales") or f.users
     independents = N_CONTACTS - len(contacts)
+    countries = f.market.countries
     for day in tl.seasonal_days(rng, independents, growth=1.0):
-        country = _pick(rng, catalog.COUNTRIES, [c.weight for c in catalog.COUNTRIES])
+        country = _pick(rng, countries, [c.weight for c in countries])
         owner = f.territory_owner(country.code) or rng.choice(sales)
         contacts.append(
             _contact(

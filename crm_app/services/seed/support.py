@@ -26,8 +26,6 @@ CSAT_SHARE = 0.6
 CLOSE_AFTER = timedelta(days=4)  # solved tickets close by themselves after this
 WAITING_WINDOW = timedelta(days=21)
 WAITING_SHARE = 0.45
-# Support person by the customer's country (the team covers each other, see ``_assignee``).
-HOME = {"EE": "kadri", "FI": "kadri", "LT": "tomas", "DE": "tomas", "LV": "ieva", "SE": "ieva"}
 
 
 @dataclass(eq=False)
@@ -39,9 +37,12 @@ class TicketPlan:
     comments: list[TicketComment] = field(default_factory=list)
 
 
-def _assignee(rng: random.Random, f: Foundation, country: str) -> int | None:
+def _assignee(rng: random.Random, f: Foundation, country: str, city: str | None) -> int | None:
+    """Mostly the support person for the customer's city or country (``market.support_home``)."""
     team = f.role("support") or f.role("admin", "manager") or f.users
-    home = next((u for u in team if u.email.split("@")[0] == HOME.get(country)), None)
+    homes = f.market.support_home
+    local = homes.get(city or "") or homes.get(country)
+    home = next((u for u in team if u.email.split("@")[0] == local), None)
     user = home if home is not None and rng.random() < 0.75 else rng.choice(team)
     return user.id
 
@@ -102,7 +103,7 @@ def _plan_one(
         priority=priority,
         channel=channel,
         category=spec[0],
-        assignee_id=_assignee(rng, f, contact.country.code),
+        assignee_id=_assignee(rng, f, contact.country.code, contact.obj.city),
         created_at=created,
         first_response_due_at=first_due,
         resolution_due_at=resolve_due,

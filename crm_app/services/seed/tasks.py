@@ -33,7 +33,7 @@ class TaskPlan:
 
 def _due(tl: Timeline, rng: random.Random, when: datetime) -> datetime:
     day = when.astimezone(tl.tz).date()
-    while day.weekday() >= 5:
+    while not tl.is_workday(day):
         day += timedelta(days=1)
     return tl.local(day, rng.choice((9, 10, 11, 13, 14, 15, 16)))
 
