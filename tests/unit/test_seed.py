@@ -396,3 +396,20 @@ def test_markets_and_transliteration():
     assert ascii_slug("Երևան Գյումրի", "-") == "yerevan-gyumri"
     assert ascii_slug("Pärnu Café") == "parnucafe"
     assert re.fullmatch(r"[a-z]{3,}", ascii_slug("אלומה פרץ"))
+
+
+@pytest.mark.parametrize("locale", list(LOCAL))
+def test_local_demo_names_its_pipelines_stages_and_lost_reasons_locally(local_demos, locale):
+    from crm_app.models import Deal, Pipeline, Stage
+    from crm_app.services.seed.local_names import NAMES
+
+    session = local_demos[locale]
+    local = set(NAMES[locale].values())
+    pipelines = set(session.execute(sa.select(Pipeline.name)).scalars())
+    stages = set(session.execute(sa.select(Stage.name)).scalars())
+    reasons = set(
+        session.execute(sa.select(Deal.lost_reason).where(Deal.lost_reason.is_not(None))).scalars()
+    )
+    assert pipelines and pipelines <= local
+    assert len(stages) == 11 and stages <= local
+    assert reasons and reasons <= local

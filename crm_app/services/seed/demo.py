@@ -22,7 +22,7 @@ from crm_app.models import CompanyTag, ContactTag, Setting
 from crm_app.services import i18n
 
 from .. import app_settings, stats
-from . import activities, deals, foundation, markets, orders, people, support, tasks
+from . import activities, deals, foundation, local_names, markets, orders, people, support, tasks
 from .foundation import write_all
 from .timeline import Timeline
 
@@ -151,6 +151,7 @@ def seed_demo(
     activities.write_activities(session, counts, acts)
     tasks.write_tasks(session, counts, todo)
     _write_tags(session, counts, tags, companies, contacts)
+    local_names.localize(session, i18n.normalize(locale))
     _setting(session, counts, "demo_loaded", True)
     session.commit()
     return dict(sorted(counts.items()))
