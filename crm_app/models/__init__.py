@@ -12,6 +12,7 @@ from .customers import (
     LifecycleStage,
     Tag,
 )
+from .customization import CustomField, FieldType, Segment
 from .sales import (
     Deal,
     DealLine,
@@ -32,6 +33,9 @@ __all__ = [
     "AuditEntry",
     "Company",
     "CompanyTag",
+    "CustomField",
+    "FieldType",
+    "Segment",
     "Contact",
     "ContactEmail",
     "ContactPhone",
