@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 import crm_app.models  # noqa: F401  (registers every table)
 from alembic import context
 from crm_app.db import get_engine
+from crm_app.services.dialect import is_search_table
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -23,10 +24,17 @@ def run_migrations_online() -> None:
         _run(conn)
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave the search index alone: FTS5 tables (``fts_*``) are made by hand, not by models."""
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+    return not is_search_table(table)
+
+
 def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=include_object,
         render_as_batch=True,  # SQLite needs batch mode to alter tables
     )
     with context.begin_transaction():

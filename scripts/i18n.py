@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "crm_app"
 LOCALES = SOURCE / "locales"
 LANGS = ["et", "he", "fa", "hy"]
-KEYWORDS = {"T": None, "N_": None, "ngettext": (1, 2), "n": (1, 2)}
+KEYWORDS = {"T": None, "N_": None, "NP_": (1, 2), "ngettext": (1, 2), "n": (1, 2)}
 
 
 def extract() -> Catalog:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_compact_currency, format_currency, format_decimal
 
 from . import clock
@@ -55,6 +55,12 @@ def when(moment: datetime, tz_name: str, locale: str = "en") -> str:
     """Exact local date and time, e.g. "3 Mar 2026, 14:05" (shown on hover)."""
     text = format_datetime(moment.astimezone(clock.zone(tz_name)), "medium", locale=_locale(locale))
     return localize_digits(text, locale)
+
+
+def day(moment: datetime, tz_name: str, locale: str = "en") -> str:
+    """A date the way the locale writes it, e.g. "3 Mar 2026" (the user's local day)."""
+    local = moment.astimezone(clock.zone(tz_name))
+    return localize_digits(format_date(local.date(), "medium", locale=_locale(locale)), locale)
 
 
 def ago(moment: datetime, locale: str = "en", now: datetime | None = None) -> str:

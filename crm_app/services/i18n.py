@@ -44,6 +44,11 @@ def N_(message: str) -> str:  # noqa: N802  (the gettext convention)
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802
+    """Mark a singular/plural pair for extraction; pass it to ``ngettext`` later."""
+    return singular, plural
+
+
 def normalize(code: str | None) -> str:
     code = (code or "").split("-")[0].split("_")[0].lower()
     return code if code in LANGUAGES else DEFAULT

@@ -1,10 +1,14 @@
 """The one write path. Every create, update and delete of a CRM record goes through here,
 and each writes its audit entry in the same transaction, so no caller can forget it.
+
+Other services keep derived data in step (the search index, later automations) by
+registering a write hook with ``after_write``; writes.py never imports them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -16,6 +20,54 @@ from crm_app.models import AuditEntry, utcnow
 
 # Fields never copied into the audit trail.
 _SECRET_FIELDS = {"password_hash", "token_hash"}
+
+# A hook gets (session, action, ids); it may return a callable to run once the write is flushed.
+WriteHook = Callable[[Session, str, list[int]], Callable[[], None] | None]
+_hooks: defaultdict[str, list[WriteHook]] = defaultdict(list)
+
+
+def after_write(table_name: str) -> Callable[[WriteHook], WriteHook]:
+    """Register ``hook(session, action, ids)`` for every write to ``table_name``.
+
+    ``action`` is the audit action: "create" and "bulk_create" call the hook right after the
+    insert is flushed (``ids`` are the new primary keys; for a bulk insert the id range).
+    "update" and "delete" call it *before* the change is flushed, while the database still
+    holds the old row, so the hook can read what it needs (a deleted email's contact); if
+    the hook returns a callable, that runs right after the change is flushed. Hooks run in
+    the writer's transaction: whatever they write commits or rolls back with the record.
+    """
+
+    def register(hook: WriteHook) -> WriteHook:
+        if hook not in _hooks[table_name]:
+            _hooks[table_name].append(hook)
+        return hook
+
+    return register
+
+
+def _notify(
+    session: Session, table_name: str, action: str, ids: list[int]
+) -> list[Callable[[], None]]:
+    """Run the hooks of ``table_name``; returns what they left to do after the flush."""
+    if not ids or not _hooks.get(table_name):
+        return []
+    later = []
+    with session.no_autoflush:  # "before" hooks must see the database, not pending changes
+        for hook in list(_hooks[table_name]):
+            then = hook(session, action, ids)
+            if then is not None:
+                later.append(then)
+    return later
+
+
+def _run_all(todo: list[Callable[[], None]]) -> None:
+    for then in todo:
+        then()
+
+
+def _pk(obj: SQLModel) -> int | None:
+    pk = getattr(obj, "id", None)
+    return pk if isinstance(pk, int) else None
 
 
 def _plain(value: Any) -> Any:
@@ -65,6 +117,8 @@ def create[T: SQLModel](session: Session, obj: T, *, actor_id: int | None) -> T:
     session.add(obj)
     session.flush()
     _audit_row(session, obj, "create", _values(obj), actor_id)
+    pk = _pk(obj)
+    _run_all(_notify(session, _entity(obj), "create", [pk] if pk is not None else []))
     return obj
 
 
@@ -103,13 +157,17 @@ def update[T: SQLModel](
         old = getattr(obj, key)
         if old != new:
             diff[key] = [old, new]
-            setattr(obj, key, new)
     if not diff:
         return {}
+    pk = _pk(obj)
+    later = _notify(session, _entity(obj), "update", [pk] if pk is not None else [])
+    for key, (_old, new) in diff.items():
+        setattr(obj, key, new)
     if "updated_at" in columns and "updated_at" not in changes:
         obj.updated_at = utcnow()  # type: ignore[attr-defined]
     session.add(obj)
     session.flush()
+    _run_all(later)
     shown = {k: (["***", "***"] if k in _SECRET_FIELDS else v) for k, v in diff.items()}
     _audit_row(session, obj, "update", shown, actor_id)
     return diff
@@ -118,8 +176,11 @@ def update[T: SQLModel](
 def delete(session: Session, obj: SQLModel, *, actor_id: int | None) -> None:
     """Delete ``obj`` and keep its last values in the audit trail."""
     _audit_row(session, obj, "delete", _values(obj), actor_id)
+    pk = _pk(obj)
+    later = _notify(session, _entity(obj), "delete", [pk] if pk is not None else [])
     session.delete(obj)
     session.flush()
+    _run_all(later)
 
 
 def bulk_insert(
@@ -146,19 +207,17 @@ def bulk_insert(
     after = (
         session.execute(sa.select(sa.func.max(table.c.id))).scalar() if "id" in table.c else None
     )
+    first = (before or 0) + 1 if after else None
     audit(
         session,
         actor_id=actor_id,
         entity=_entity(model),
         entity_id=None,
         action="bulk_create",
-        changes={
-            "rows": len(batch),
-            "first_id": (before or 0) + 1 if after else None,
-            "last_id": after,
-            "note": note,
-        },
+        changes={"rows": len(batch), "first_id": first, "last_id": after, "note": note},
     )
+    if first is not None and after is not None:
+        _run_all(_notify(session, _entity(model), "bulk_create", list(range(first, after + 1))))
     return len(batch)
 
 
@@ -184,4 +243,10 @@ def create_many[T: SQLModel](
             for obj in items
         ]
     )
+    by_table: dict[str, list[int]] = defaultdict(list)
+    for obj in items:
+        if (pk := _pk(obj)) is not None:
+            by_table[_entity(obj)].append(pk)
+    for table_name, ids in by_table.items():
+        _run_all(_notify(session, table_name, "create", ids))
     return items

@@ -26,7 +26,7 @@ from crm_app.models import (
     Ticket,
 )
 
-from .. import writes
+from .. import search, writes
 from . import foundation
 from .large_rows import World, company_rows, contact_rows, email_rows, make_pools
 from .large_work import activity_rows, deal_rows, stage_change_rows, ticket_rows
@@ -150,6 +150,7 @@ def seed_large(
     written.clear()
     writer.run(Ticket, tickets, lambda s, n: ticket_rows(rng, w, pools, n))
     writer.run(Activity, activities, lambda s, n: activity_rows(rng, w, pools, n))
+    search.rebuild(session)  # one compact index after the batch-by-batch updates
     if cache is not None:  # the big page cache was only for the seed
         session.execute(sa.text(f"PRAGMA cache_size = {int(cache)}"))
     result = dict(writer.rates)
