@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from crm_app.components.global_search import global_search
 from crm_app.components.i18n import T, localized
 from crm_app.services.i18n import N_
 from crm_app.state.base import AppState
@@ -177,20 +178,7 @@ def user_menu() -> rx.Component:
 def top_bar(active: str) -> rx.Component:
     return rx.hstack(
         mobile_menu(active),
-        rx.box(
-            rx.input(
-                rx.input.slot(rx.icon("search", size=16)),
-                placeholder=T("Search contacts, companies, deals, tickets…"),
-                aria_label=T("Search"),
-                disabled=True,
-                title=T("Global search arrives with the contacts release."),
-                width="100%",
-                size="2",
-                radius="large",
-            ),
-            width=["100%", "100%", "420px"],
-            max_width="100%",
-        ),
+        global_search(),
         rx.spacer(),
         rx.color_mode.button(variant="ghost", aria_label=T("Toggle light and dark mode")),
         user_menu(),

@@ -51,6 +51,11 @@ class Contact(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_contacts_name", "last_name", "first_name"),
         sa.Index("ix_contacts_country_city", "country", "city"),
+        # The contact list filters on one of these and sorts by name (contact_query).
+        sa.Index("ix_contacts_country_name", "country", "last_name", "first_name"),
+        sa.Index("ix_contacts_stage_name", "lifecycle_stage", "last_name", "first_name"),
+        sa.Index("ix_contacts_owner_name", "owner_id", "last_name", "first_name"),
+        sa.Index("ix_contacts_city_name", "city", "last_name", "first_name"),
         {"extend_existing": True},
     )
 

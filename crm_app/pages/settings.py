@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.cards import panel
+from crm_app.components.custom_fields_panel import custom_fields_panel
 from crm_app.components.forms import field_label
 from crm_app.components.i18n import T
 from crm_app.components.shell import app_shell, page_header
@@ -310,10 +311,15 @@ def settings_page() -> rx.Component:
                     UsersAdminState.user_is_admin,
                     rx.tabs.trigger(T("Installation"), value="installation"),
                 ),
+                rx.cond(
+                    UsersAdminState.user_is_admin,
+                    rx.tabs.trigger(T("Custom fields"), value="fields"),
+                ),
             ),
             rx.tabs.content(rx.box(profile_panel(), padding_top="16px"), value="profile"),
             rx.tabs.content(rx.box(users_panel(), padding_top="16px"), value="users"),
             rx.tabs.content(rx.box(installation_panel(), padding_top="16px"), value="installation"),
+            rx.tabs.content(rx.box(custom_fields_panel(), padding_top="16px"), value="fields"),
             default_value="profile",
         ),
     )

@@ -23,24 +23,6 @@ class Upcoming:
 
 
 UPCOMING: dict[str, Upcoming] = {
-    "/contacts": Upcoming(
-        N_("Contacts"),
-        N_("Everyone you do business with."),
-        "contact",
-        [("contacts", N_("Contacts"), "contact"), ("tags", N_("Tags"), "tag")],
-        N_(
-            "The contact list with full-text search, filters, saved segments, custom fields and "
-            "bulk actions arrives in the next release. Your contacts are already stored and "
-            "counted above."
-        ),
-    ),
-    "/companies": Upcoming(
-        N_("Companies"),
-        N_("The organisations your contacts work for."),
-        "building-2",
-        [("companies", N_("Companies"), "building-2"), ("contacts", N_("Contacts"), "contact")],
-        N_("The company list and company pages arrive with the contacts release."),
-    ),
     "/pipeline": Upcoming(
         N_("Pipeline"),
         N_("Deals by stage, from first call to signature."),

@@ -257,7 +257,7 @@ def _deal_hits(session: Session, text: str | None, limit: int) -> list[SearchHit
     )
     return [
         SearchHit(
-            "deals", did, title, " · ".join(p for p in (company, stage) if p), f"/deals/{did}"
+            "deals", did, title, " · ".join(p for p in (company, stage) if p), f"/pipeline?deal={did}"
         )
         for did, title, company, stage in session.execute(query)
     ]
@@ -279,6 +279,6 @@ def _ticket_hits(session: Session, text: str | None, limit: int) -> list[SearchH
     )
     rows += session.execute(like).all()
     return [
-        SearchHit("tickets", tid, subject, status, f"/tickets/{tid}")
+        SearchHit("tickets", tid, subject, status, f"/tickets?ticket={tid}")
         for tid, subject, status in rows
     ]

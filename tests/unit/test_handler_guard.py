@@ -6,7 +6,6 @@ writes. Handlers are discovered from the app itself, not from a hand-kept list.
 from __future__ import annotations
 
 import pytest
-from reflex.state import State
 from sqlmodel import Session
 
 import crm_app.crm_app  # noqa: F401  (imports every page and so every State)
@@ -18,6 +17,7 @@ from crm_app.state.guard import GUARD_ATTR, PUBLIC_ENTRY_POINTS
 from .state_calls import app_states as _app_states
 from .state_calls import call as _call
 from .state_calls import digest as _digest
+from .state_calls import state_instance
 
 # A client's session is its own business: ending it is not a write to CRM data.
 SESSION_HANDLERS = {"AppState.logout"}
@@ -85,11 +85,15 @@ def test_a_read_only_user_cannot_write(cls, name, populated: str) -> None:
     assert _digest(populated) == before_db
 
 
-def test_setvar_cannot_set_data_vars(populated: str) -> None:
-    """`setvar` exists on every state; with no setters defined it must refuse every var."""
+def test_setvar_reaches_only_guarded_setters(populated: str) -> None:
+    """`setvar(name, value)` exists on every state and calls `set_<name>`: vars without such a
+    setter are refused, and the setters that exist are guarded handlers (tested above)."""
     for cls in _app_states():
-        root = State(_reflex_internal_init=True)
-        state = root.get_substate(cls.get_full_name().split(".")[1:])
+        state = state_instance(cls)
         for var in cls.base_vars:
+            setter = cls.event_handlers.get(f"set_{var}")
+            if setter is not None:
+                assert getattr(setter.fn, GUARD_ATTR, None) is not None, f"{cls.__name__}.set_{var}"
+                continue
             with pytest.raises(AttributeError):
                 cls.event_handlers["setvar"].fn(state, var, "x")

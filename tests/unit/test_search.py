@@ -269,14 +269,14 @@ def test_global_search_groups_limits_and_links(session):
             assert hit.title.startswith("Zeno Tamm") and hit.subtitle.endswith("@zenith.ee")
     assert [h.id for h in found["deals"]] == [d.id for d in deals[::-1][:3]]  # newest first
     assert found["deals"][0].subtitle == "Zenith Cafe · Proposal"
-    assert found["deals"][0].href == f"/deals/{deals[-1].id}"
+    assert found["deals"][0].href == f"/pipeline?deal={deals[-1].id}"
     assert [(h.id, h.subtitle) for h in found["tickets"]] == [
         (t.id, "open") for t in tickets[::-1][:3]
     ]
 
     by_number = search.global_search(session, f"#{tickets[0].id}")["tickets"]
     assert [(h.id, h.title, h.href) for h in by_number] == [
-        (tickets[0].id, "Zenith grinder 0", f"/tickets/{tickets[0].id}")
+        (tickets[0].id, "Zenith grinder 0", f"/tickets?ticket={tickets[0].id}")
     ]
     assert search.global_search(session, "espresso 2")["deals"][0].id == deals[2].id
     assert search.global_search(session, "100%")["deals"] == []  # % is not a wildcard

@@ -42,7 +42,10 @@ class SqliteJson:
 
     def number(self, column: Any, key: str) -> ColumnElement[Any]:
         return sa.case(
-            (self._type(column, key).in_(("integer", "real")), sa.func.json_extract(column, self._path(key))),
+            (
+                self._type(column, key).in_(("integer", "real")),
+                sa.func.json_extract(column, self._path(key)),
+            ),
             else_=sa.null(),
         )
 
@@ -73,9 +76,9 @@ class PostgresJson:
         )
 
     def is_true(self, column: Any, key: str) -> ColumnElement[bool]:
-        return sa.func.coalesce(self._type(column, key), "") == "boolean" and_ if False else (
-            sa.and_(sa.func.coalesce(self._type(column, key), "") == "boolean",
-                    self.text(column, key) == "true")
+        return sa.and_(
+            sa.func.coalesce(self._type(column, key), "") == "boolean",
+            self.text(column, key) == "true",
         )
 
     def present(self, column: Any, key: str) -> ColumnElement[bool]:

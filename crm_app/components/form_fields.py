@@ -1,0 +1,46 @@
+"""Labelled form fields bound to a form state (``values`` for defaults, ``errors`` beside fields).
+
+Uncontrolled inputs keep what the person typed when the server answers with errors.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from crm_app.components.forms import field_label
+
+
+def error(key: str | rx.Var[str], state) -> rx.Component:
+    return rx.cond(
+        state.errors.contains(key),
+        rx.text(state.errors.get(key, ""), size="1", color="var(--red-11)", role="alert",
+                data_testid=rx.Var.create("error-") + key if isinstance(key, rx.Var) else f"error-{key}"),
+    )
+
+
+def text_field(label: rx.Var, name: str, state, **props) -> rx.Component:
+    """A labelled input whose default is the record's value and whose error shows beneath it."""
+    return rx.box(
+        field_label(label, f"field-{name}"),
+        rx.input(id=f"field-{name}", name=name, default_value=state.values.get(name, ""), **props),
+        error(name, state),
+        width="100%",
+    )
+
+
+def select_field(label: rx.Var, name: str, options: rx.Var[list[list[str]]], *, state,
+                 allow_empty: bool = False, empty_label: rx.Var | None = None) -> rx.Component:
+    return rx.box(
+        field_label(label, f"field-{name}"),
+        rx.select.root(
+            rx.select.trigger(id=f"field-{name}", width="100%"),
+            rx.select.content(
+                *([rx.select.item(empty_label, value="__none__")] if allow_empty else []),
+                rx.foreach(options, lambda o: rx.select.item(o[1], value=o[0])),
+            ),
+            name=name,
+            default_value=rx.cond(state.values.get(name, "") == "", "__none__", state.values.get(name, "")),
+        ),
+        error(name, state),
+        width="100%",
+    )
