@@ -28,20 +28,38 @@ def company_form_dialog() -> rx.Component:
                         _text(T("Employees"), "employees", type="number", min="0"),
                         _text(T("Annual revenue"), "annual_revenue", type="number", min="0"),
                         _text(T("Phone"), "phone", dir="ltr"),
-                        form_fields.select_field(T("Owner"), "owner_id", F.owners, state=F, allow_empty=True,
-                                                 empty_label=T("No owner")),
+                        form_fields.select_field(
+                            T("Owner"),
+                            "owner_id",
+                            F.owners,
+                            state=F,
+                            allow_empty=True,
+                            empty_label=T("No owner"),
+                        ),
                         _text(T("Tags"), "tags", placeholder=T("Tags, separated by commas")),
                         _text(T("Street"), "street"),
                         _text(T("City"), "city"),
                         _text(T("Postal code"), "postal_code"),
-                        form_fields.select_field(T("Country"), "country", F.countries, state=F,
-                                                 allow_empty=True, empty_label=T("Not set")),
+                        form_fields.select_field(
+                            T("Country"),
+                            "country",
+                            F.countries,
+                            state=F,
+                            allow_empty=True,
+                            empty_label=T("Not set"),
+                        ),
                         **grid,
                     ),
-                    rx.cond(F.custom_defs.length() > 0,
-                            rx.grid(rx.foreach(F.custom_defs, lambda d: custom_field(d, F)), **grid)),
+                    rx.cond(
+                        F.custom_defs.length() > 0,
+                        rx.grid(rx.foreach(F.custom_defs, lambda d: custom_field(d, F)), **grid),
+                    ),
                     rx.hstack(
-                        rx.dialog.close(rx.button(T("Cancel"), variant="soft", color_scheme="gray", type="button")),
+                        rx.dialog.close(
+                            rx.button(
+                                T("Cancel"), variant="soft", color_scheme="gray", type="button"
+                            )
+                        ),
                         rx.button(T("Save"), type="submit", data_testid="save-company"),
                         justify="end",
                         width="100%",

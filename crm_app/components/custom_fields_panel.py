@@ -17,8 +17,15 @@ def _row(f: rx.Var[dict[str, str]]) -> rx.Component:
         rx.table.cell(f["entity"]),
         rx.table.cell(f["type"]),
         rx.table.cell(rx.text(f["options"], size="1", color="var(--gray-10)")),
-        rx.table.cell(rx.button(T("Archive"), size="1", variant="soft", color_scheme="gray",
-                                on_click=C.archive_field(f["id"]))),
+        rx.table.cell(
+            rx.button(
+                T("Archive"),
+                size="1",
+                variant="soft",
+                color_scheme="gray",
+                on_click=C.archive_field(f["id"]),
+            )
+        ),
         align="center",
     )
 
@@ -28,15 +35,21 @@ def add_field_form() -> rx.Component:
         rx.flex(
             rx.box(
                 rx.text(T("Label"), size="2", weight="medium"),
-                rx.input(name="label", placeholder=T("e.g. Budget"), aria_label=T("Label"),
-                         data_testid="field-label"),
+                rx.input(
+                    name="label",
+                    placeholder=T("e.g. Budget"),
+                    aria_label=T("Label"),
+                    data_testid="field-label",
+                ),
                 form_fields.error("label", C),
             ),
             rx.box(
                 rx.text(T("For"), size="2", weight="medium"),
                 rx.select.root(
                     rx.select.trigger(aria_label=T("For")),
-                    rx.select.content(*[rx.select.item(T(label), value=v) for v, label in ENTITY_LABELS.items()]),
+                    rx.select.content(
+                        *[rx.select.item(T(label), value=v) for v, label in ENTITY_LABELS.items()]
+                    ),
                     name="entity",
                     default_value="contact",
                 ),
@@ -45,7 +58,9 @@ def add_field_form() -> rx.Component:
                 rx.text(T("Type"), size="2", weight="medium"),
                 rx.select.root(
                     rx.select.trigger(aria_label=T("Type"), data_testid="field-type"),
-                    rx.select.content(*[rx.select.item(T(label), value=v) for v, label in TYPE_LABELS.items()]),
+                    rx.select.content(
+                        *[rx.select.item(T(label), value=v) for v, label in TYPE_LABELS.items()]
+                    ),
                     value=C.new_type,
                     on_change=C.set_new_type,
                 ),
@@ -54,11 +69,17 @@ def add_field_form() -> rx.Component:
                 C.new_type == "select",
                 rx.box(
                     rx.text(T("Choices"), size="2", weight="medium"),
-                    rx.input(name="options", placeholder=T("Separated by commas"), aria_label=T("Choices")),
+                    rx.input(
+                        name="options",
+                        placeholder=T("Separated by commas"),
+                        aria_label=T("Choices"),
+                    ),
                     form_fields.error("options", C),
                 ),
             ),
-            rx.button(rx.icon("plus", size=14), T("Add field"), type="submit", data_testid="add-field"),
+            rx.button(
+                rx.icon("plus", size=14), T("Add field"), type="submit", data_testid="add-field"
+            ),
             gap="3",
             align="end",
             wrap="wrap",
@@ -71,15 +92,25 @@ def add_field_form() -> rx.Component:
 def custom_fields_panel() -> rx.Component:
     return panel(
         T("Custom fields"),
-        rx.text(T("Fields your business needs on contacts and companies. They appear on the form, in the "
-                  "list's columns, in filters and in segments."), size="2", color="var(--gray-11)"),
+        rx.text(
+            T(
+                "Fields your business needs on contacts and companies. They appear on the form, in the "
+                "list's columns, in filters and in segments."
+            ),
+            size="2",
+            color="var(--gray-11)",
+        ),
         rx.box(add_field_form(), margin_y="16px"),
         rx.table.root(
-            rx.table.header(rx.table.row(
-                rx.table.column_header_cell(T("Label")), rx.table.column_header_cell(T("For")),
-                rx.table.column_header_cell(T("Type")), rx.table.column_header_cell(T("Choices")),
-                rx.table.column_header_cell(""),
-            )),
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(T("Label")),
+                    rx.table.column_header_cell(T("For")),
+                    rx.table.column_header_cell(T("Type")),
+                    rx.table.column_header_cell(T("Choices")),
+                    rx.table.column_header_cell(""),
+                )
+            ),
             rx.table.body(rx.foreach(C.fields, _row)),
             variant="ghost",
             size="2",

@@ -12,7 +12,9 @@ from crm_app.state.record_list import Column
 
 
 def column_label(column: rx.Var[Column]) -> rx.Var[str]:
-    return rx.cond(column.translate, AppState.tr.get(column.label, column.label), column.label).to(str)
+    return rx.cond(column.translate, AppState.tr.get(column.label, column.label), column.label).to(
+        str
+    )
 
 
 def _sort_icon(column: rx.Var[Column], sort: rx.Var[str], descending: rx.Var[bool]) -> rx.Component:
@@ -42,8 +44,11 @@ def data_table(
     header = rx.table.header(
         rx.table.row(
             rx.table.column_header_cell(
-                rx.checkbox(checked=page_selected, on_change=lambda _v: on_toggle_page,
-                            aria_label=T("Select all on this page")),
+                rx.checkbox(
+                    checked=page_selected,
+                    on_change=lambda _v: on_toggle_page,
+                    aria_label=T("Select all on this page"),
+                ),
                 width="36px",
             ),
             rx.foreach(
@@ -56,7 +61,9 @@ def data_table(
                         align="center",
                         cursor=rx.cond(c.sortable, "pointer", "default"),
                         on_click=rx.cond(c.sortable, on_sort(c.id), rx.noop()),
-                        aria_sort=rx.cond(sort == c.id, rx.cond(descending, "descending", "ascending"), "none"),
+                        aria_sort=rx.cond(
+                            sort == c.id, rx.cond(descending, "descending", "ascending"), "none"
+                        ),
                     ),
                     position="sticky",
                     top="0",
@@ -80,7 +87,9 @@ def data_table(
             rx.foreach(
                 columns,
                 lambda c, i: rx.table.cell(
-                    rx.cond(i == 0, first_column(r), rx.text(r[c.id], size="2", dir="auto", trim="end")),
+                    rx.cond(
+                        i == 0, first_column(r), rx.text(r[c.id], size="2", dir="auto", trim="end")
+                    ),
                     white_space="nowrap",
                     max_width="280px",
                     overflow="hidden",
@@ -121,10 +130,22 @@ def pager(
     return rx.hstack(
         rx.text(label, size="2", color="var(--gray-11)", data_testid="result-count"),
         rx.spacer(),
-        rx.icon_button(rx.icon("chevron-left", class_name="flip-rtl"), variant="soft", color_scheme="gray",
-                       disabled=~has_prev, on_click=on_prev, aria_label=T("Previous page")),
-        rx.icon_button(rx.icon("chevron-right", class_name="flip-rtl"), variant="soft", color_scheme="gray",
-                       disabled=~has_next, on_click=on_next, aria_label=T("Next page")),
+        rx.icon_button(
+            rx.icon("chevron-left", class_name="flip-rtl"),
+            variant="soft",
+            color_scheme="gray",
+            disabled=~has_prev,
+            on_click=on_prev,
+            aria_label=T("Previous page"),
+        ),
+        rx.icon_button(
+            rx.icon("chevron-right", class_name="flip-rtl"),
+            variant="soft",
+            color_scheme="gray",
+            disabled=~has_next,
+            on_click=on_next,
+            aria_label=T("Next page"),
+        ),
         align="center",
         width="100%",
         padding_y="8px",

@@ -41,6 +41,12 @@ def filter_label(text: rx.Var[str]) -> rx.Component:
 def reset_button(on_click: rx.event.EventSpec, visible: rx.Var[bool]) -> rx.Component:
     return rx.cond(
         visible,
-        rx.button(rx.icon("x", size=14), T("Reset filters"), variant="ghost", color_scheme="gray",
-                  size="2", on_click=on_click),
+        rx.button(
+            rx.icon("x", size=14),
+            T("Reset filters"),
+            variant="ghost",
+            color_scheme="gray",
+            size="2",
+            on_click=on_click,
+        ),
     )

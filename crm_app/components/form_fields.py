@@ -13,8 +13,15 @@ from crm_app.components.forms import field_label
 def error(key: str | rx.Var[str], state) -> rx.Component:
     return rx.cond(
         state.errors.contains(key),
-        rx.text(state.errors.get(key, ""), size="1", color="var(--red-11)", role="alert",
-                data_testid=rx.Var.create("error-") + key if isinstance(key, rx.Var) else f"error-{key}"),
+        rx.text(
+            state.errors.get(key, ""),
+            size="1",
+            color="var(--red-11)",
+            role="alert",
+            data_testid=rx.Var.create("error-") + key
+            if isinstance(key, rx.Var)
+            else f"error-{key}",
+        ),
     )
 
 
@@ -28,8 +35,15 @@ def text_field(label: rx.Var, name: str, state, **props) -> rx.Component:
     )
 
 
-def select_field(label: rx.Var, name: str, options: rx.Var[list[list[str]]], *, state,
-                 allow_empty: bool = False, empty_label: rx.Var | None = None) -> rx.Component:
+def select_field(
+    label: rx.Var,
+    name: str,
+    options: rx.Var[list[list[str]]],
+    *,
+    state,
+    allow_empty: bool = False,
+    empty_label: rx.Var | None = None,
+) -> rx.Component:
     return rx.box(
         field_label(label, f"field-{name}"),
         rx.select.root(
@@ -39,7 +53,9 @@ def select_field(label: rx.Var, name: str, options: rx.Var[list[list[str]]], *, 
                 rx.foreach(options, lambda o: rx.select.item(o[1], value=o[0])),
             ),
             name=name,
-            default_value=rx.cond(state.values.get(name, "") == "", "__none__", state.values.get(name, "")),
+            default_value=rx.cond(
+                state.values.get(name, "") == "", "__none__", state.values.get(name, "")
+            ),
         ),
         error(name, state),
         width="100%",

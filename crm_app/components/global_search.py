@@ -68,12 +68,23 @@ def global_search() -> rx.Component:
         rx.dialog.trigger(
             rx.button(
                 rx.icon("search", size=16),
-                rx.text(T("Search contacts, companies, deals, tickets…"), size="2", color="var(--gray-10)",
-                        white_space="nowrap", overflow="hidden", text_overflow="ellipsis",
-                        display=["none", "none", "block"]),
+                rx.text(
+                    T("Search contacts, companies, deals, tickets…"),
+                    size="2",
+                    color="var(--gray-10)",
+                    white_space="nowrap",
+                    overflow="hidden",
+                    text_overflow="ellipsis",
+                    display=["none", "none", "block"],
+                ),
                 rx.spacer(),
-                rx.code("Ctrl K", size="1", variant="outline", white_space="nowrap",
-                        display=["none", "none", "inline-flex"]),
+                rx.code(
+                    "Ctrl K",
+                    size="1",
+                    variant="outline",
+                    white_space="nowrap",
+                    display=["none", "none", "inline-flex"],
+                ),
                 id=TRIGGER_ID,
                 variant="surface",
                 color_scheme="gray",
@@ -99,21 +110,28 @@ def global_search() -> rx.Component:
                 rx.foreach(
                     G.groups,
                     lambda g: rx.box(
-                        rx.text(g["label"], size="1", weight="bold", color="var(--gray-10)",
-                                text_transform="uppercase", padding="10px 10px 4px"),
+                        rx.text(
+                            g["label"],
+                            size="1",
+                            weight="bold",
+                            color="var(--gray-10)",
+                            text_transform="uppercase",
+                            padding="10px 10px 4px",
+                        ),
                         rx.foreach(G.hits, lambda h: _hit(h, g["kind"])),
                     ),
                 ),
                 rx.cond(
                     G.searched & (G.hits.length() == 0),
-                    rx.text(T("Nothing found."), size="2", color="var(--gray-10)", padding="16px 10px"),
+                    rx.text(
+                        T("Nothing found."), size="2", color="var(--gray-10)", padding="16px 10px"
+                    ),
                 ),
                 max_height="60vh",
                 overflow_y="auto",
                 margin_top="8px",
             ),
             max_width="560px",
-            position="fixed",
-            top="12vh",
+            align="start",
         ),
     )

@@ -11,8 +11,11 @@ from crm_app.components.i18n import T
 def column_chooser(state) -> rx.Component:
     """Show or hide columns; the name column always shows."""
     return rx.popover.root(
-        rx.popover.trigger(rx.button(rx.icon("columns-3", size=14), T("Columns"), variant="soft",
-                                     color_scheme="gray")),
+        rx.popover.trigger(
+            rx.button(
+                rx.icon("columns-3", size=14), T("Columns"), variant="soft", color_scheme="gray"
+            )
+        ),
         rx.popover.content(
             rx.vstack(
                 rx.foreach(
@@ -34,16 +37,31 @@ def column_chooser(state) -> rx.Component:
 def delete_selected(state, title: rx.Var, warning: rx.Var) -> rx.Component:
     """Delete with a confirmation that names how many records go."""
     return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(rx.button(rx.icon("trash-2", size=14), T("Delete"), size="1",
-                                          color_scheme="red", variant="soft")),
+        rx.alert_dialog.trigger(
+            rx.button(
+                rx.icon("trash-2", size=14),
+                T("Delete"),
+                size="1",
+                color_scheme="red",
+                variant="soft",
+            )
+        ),
         rx.alert_dialog.content(
             rx.alert_dialog.title(title),
             rx.alert_dialog.description(warning),
-            rx.text(T("Records to delete:"), " ", rx.text.strong(state.selected.length()), size="2",
-                    margin_top="8px", data_testid="delete-count"),
+            rx.text(
+                T("Records to delete:"),
+                " ",
+                rx.text.strong(state.selected.length()),
+                size="2",
+                margin_top="8px",
+                data_testid="delete-count",
+            ),
             rx.hstack(
                 rx.alert_dialog.cancel(rx.button(T("Cancel"), variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button(T("Delete"), color_scheme="red", on_click=state.bulk_delete)),
+                rx.alert_dialog.action(
+                    rx.button(T("Delete"), color_scheme="red", on_click=state.bulk_delete)
+                ),
                 justify="end",
                 margin_top="12px",
             ),

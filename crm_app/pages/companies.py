@@ -35,17 +35,44 @@ def _name_cell(r: rx.Var[dict[str, str]]) -> rx.Component:
 def filter_bar() -> rx.Component:
     o = S.options
     return rx.flex(
-        rx.input(rx.input.slot(rx.icon("search", size=16)), placeholder=T("Search name, website or city"),
-                 default_value=_f("search"), on_change=_set("search"), debounce_timeout=300, width="260px",
-                 aria_label=T("Search companies"), data_testid="company-search"),
-        option_select(_f("owner"), o["owners"], _set("owner"), T("All owners"), label=T("Owner"),
-                      extra=[("none", T("No owner"))]),
-        option_select(_f("industry"), o["industries"], _set("industry"), T("All industries"),
-                      label=T("Industry")),
+        rx.input(
+            rx.input.slot(rx.icon("search", size=16)),
+            placeholder=T("Search name, website or city"),
+            default_value=_f("search"),
+            on_change=_set("search"),
+            debounce_timeout=300,
+            width="260px",
+            flex_shrink="0",
+            aria_label=T("Search companies"),
+            data_testid="company-search",
+        ),
+        option_select(
+            _f("owner"),
+            o["owners"],
+            _set("owner"),
+            T("All owners"),
+            label=T("Owner"),
+            extra=[("none", T("No owner"))],
+        ),
+        option_select(
+            _f("industry"),
+            o["industries"],
+            _set("industry"),
+            T("All industries"),
+            label=T("Industry"),
+        ),
         option_select(_f("tag"), o["tags"], _set("tag"), T("All tags"), label=T("Tag")),
-        option_select(_f("country"), o["countries"], _set("country"), T("All countries"), label=T("Country")),
-        rx.input(placeholder=T("City"), default_value=_f("city"), on_change=_set("city"), debounce_timeout=400,
-                 width="140px", aria_label=T("City")),
+        option_select(
+            _f("country"), o["countries"], _set("country"), T("All countries"), label=T("Country")
+        ),
+        rx.input(
+            placeholder=T("City"),
+            default_value=_f("city"),
+            on_change=_set("city"),
+            debounce_timeout=400,
+            width="140px",
+            aria_label=T("City"),
+        ),
         column_chooser(S),
         reset_button(S.reset_filters, S.filters.length() > 0),
         gap="2",
@@ -61,7 +88,9 @@ def companies_page() -> rx.Component:
         page_header(
             T("Companies"),
             T("The organisations your contacts work for."),
-            rx.button(rx.icon("plus", size=16), T("New company"), on_click=CompanyFormState.open_new),
+            rx.button(
+                rx.icon("plus", size=16), T("New company"), on_click=CompanyFormState.open_new
+            ),
         ),
         rx.vstack(
             filter_bar(),
@@ -69,29 +98,56 @@ def companies_page() -> rx.Component:
                 S.selected.length() > 0,
                 rx.hstack(
                     rx.text(S.selected.length(), " ", T("selected"), size="2", weight="medium"),
-                    delete_selected(S, T("Delete companies"),
-                                    T("Delete the selected companies? Their contacts stay, without a company. "
-                                      "This cannot be undone.")),
-                    spacing="2", align="center", padding="8px 12px", border_radius="var(--radius-3)",
-                    background="var(--accent-3)", width="100%",
+                    delete_selected(
+                        S,
+                        T("Delete companies"),
+                        T(
+                            "Delete the selected companies? Their contacts stay, without a company. "
+                            "This cannot be undone."
+                        ),
+                    ),
+                    spacing="2",
+                    align="center",
+                    padding="8px 12px",
+                    border_radius="var(--radius-3)",
+                    background="var(--accent-3)",
+                    width="100%",
                 ),
             ),
             rx.cond(
                 S.loaded & (S.total == 0),
-                rx.card(empty_state("search-x", T("No companies match"),
-                                    T("Change or reset the filters, or add a company."),
-                                    rx.button(T("Reset filters"), variant="soft", on_click=S.reset_filters)),
-                        width="100%"),
+                rx.card(
+                    empty_state(
+                        "search-x",
+                        T("No companies match"),
+                        T("Change or reset the filters, or add a company."),
+                        rx.button(T("Reset filters"), variant="soft", on_click=S.reset_filters),
+                    ),
+                    width="100%",
+                ),
                 data_table(
-                    rows=S.rows, columns=S.columns, sort=S.sort, descending=S.descending, on_sort=S.sort_by,
-                    on_row_click=CompanyFormState.open_edit, selected=S.selected, on_toggle_row=S.toggle_row,
+                    rows=S.rows,
+                    columns=S.columns,
+                    sort=S.sort,
+                    descending=S.descending,
+                    on_sort=S.sort_by,
+                    on_row_click=CompanyFormState.open_edit,
+                    selected=S.selected,
+                    on_toggle_row=S.toggle_row,
                     on_toggle_page=S.toggle_page,
-                    page_selected=(S.selected.length() > 0) & (S.selected.length() == S.rows.length()),
-                    first_column=_name_cell, test_id="companies-table",
+                    page_selected=(S.selected.length() > 0)
+                    & (S.selected.length() == S.rows.length()),
+                    first_column=_name_cell,
+                    test_id="companies-table",
                 ),
             ),
-            pager(label=S.count_label, has_prev=S.page > 1, has_next=S.page < S.pages, on_prev=S.go_page(-1),
-                  on_next=S.go_page(1)),
+            pager(
+                label=S.count_label,
+                has_prev=S.page > 1,
+                has_next=S.page < S.pages,
+                on_prev=S.go_page(-1),
+                on_next=S.go_page(1),
+            ),
             spacing="3",
             width="100%",
         ),

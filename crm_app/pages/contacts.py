@@ -15,9 +15,17 @@ from crm_app.state.contact_form import ContactFormState
 from crm_app.state.contacts import ContactsState as S
 
 CUSTOM_OPS = [
-    ("eq", "is"), ("ne", "is not"), ("contains", "contains"), ("gt", "greater than"),
-    ("lt", "less than"), ("before", "before"), ("after", "after"), ("is_set", "is set"),
-    ("is_empty", "is empty"), ("is_true", "is checked"), ("is_false", "is not checked"),
+    ("eq", "is"),
+    ("ne", "is not"),
+    ("contains", "contains"),
+    ("gt", "greater than"),
+    ("lt", "less than"),
+    ("before", "before"),
+    ("after", "after"),
+    ("is_set", "is set"),
+    ("is_empty", "is empty"),
+    ("is_true", "is checked"),
+    ("is_false", "is not checked"),
 ]
 
 
@@ -48,20 +56,42 @@ def filter_bar() -> rx.Component:
             on_change=_set("search"),
             debounce_timeout=300,
             width="280px",
+            flex_shrink="0",
             aria_label=T("Search contacts"),
             data_testid="contact-search",
         ),
-        option_select(_f("owner"), o["owners"], _set("owner"), T("All owners"), label=T("Owner"),
-                      extra=[("none", T("No owner"))]),
-        option_select(_f("stage"), o["stages"], _set("stage"), T("All stages"), label=T("Lifecycle stage")),
+        option_select(
+            _f("owner"),
+            o["owners"],
+            _set("owner"),
+            T("All owners"),
+            label=T("Owner"),
+            extra=[("none", T("No owner"))],
+        ),
+        option_select(
+            _f("stage"), o["stages"], _set("stage"), T("All stages"), label=T("Lifecycle stage")
+        ),
         option_select(_f("tag"), o["tags"], _set("tag"), T("All tags"), label=T("Tag")),
-        option_select(_f("country"), o["countries"], _set("country"), T("All countries"),
-                      label=T("Country")),
-        rx.input(placeholder=T("City"), default_value=_f("city"), on_change=_set("city"),
-                 debounce_timeout=400, width="140px", aria_label=T("City")),
+        option_select(
+            _f("country"), o["countries"], _set("country"), T("All countries"), label=T("Country")
+        ),
+        rx.input(
+            placeholder=T("City"),
+            default_value=_f("city"),
+            on_change=_set("city"),
+            debounce_timeout=400,
+            width="140px",
+            aria_label=T("City"),
+        ),
         rx.popover.root(
-            rx.popover.trigger(rx.button(rx.icon("sliders-horizontal", size=14), T("More filters"),
-                                         variant="soft", color_scheme="gray")),
+            rx.popover.trigger(
+                rx.button(
+                    rx.icon("sliders-horizontal", size=14),
+                    T("More filters"),
+                    variant="soft",
+                    color_scheme="gray",
+                )
+            ),
             rx.popover.content(more_filters(), width="340px"),
         ),
         reset_button(S.reset_filters, S.filters.length() > 0),
@@ -77,44 +107,79 @@ def more_filters() -> rx.Component:
     return rx.vstack(
         filter_label(T("Created between")),
         rx.hstack(
-            rx.input(type="date", default_value=_f("created_from"), on_change=_set("created_from"),
-                     aria_label=T("Created from")),
-            rx.input(type="date", default_value=_f("created_to"), on_change=_set("created_to"),
-                     aria_label=T("Created until")),
+            rx.input(
+                type="date",
+                default_value=_f("created_from"),
+                on_change=_set("created_from"),
+                aria_label=T("Created from"),
+            ),
+            rx.input(
+                type="date",
+                default_value=_f("created_to"),
+                on_change=_set("created_to"),
+                aria_label=T("Created until"),
+            ),
         ),
         filter_label(T("Last contacted")),
-        option_select(_f("contacted"), o["contacted"], _set("contacted"), T("Any time"),
-                      label=T("Last contacted"), width="100%"),
+        option_select(
+            _f("contacted"),
+            o["contacted"],
+            _set("contacted"),
+            T("Any time"),
+            label=T("Last contacted"),
+            width="100%",
+        ),
         rx.cond(
             (_f("contacted") == "before") | (_f("contacted") == "after"),
-            rx.input(type="date", default_value=_f("contacted_value"), on_change=_set("contacted_value"),
-                     aria_label=T("Date")),
+            rx.input(
+                type="date",
+                default_value=_f("contacted_value"),
+                on_change=_set("contacted_value"),
+                aria_label=T("Date"),
+            ),
         ),
         rx.cond(
             _f("contacted") == "not_for_days",
-            rx.input(type="number", min="1", default_value=_f("contacted_value"),
-                     on_change=_set("contacted_value"), debounce_timeout=400, aria_label=T("Days"),
-                     data_testid="contacted-days"),
+            rx.input(
+                type="number",
+                min="1",
+                default_value=_f("contacted_value"),
+                on_change=_set("contacted_value"),
+                debounce_timeout=400,
+                aria_label=T("Days"),
+                data_testid="contacted-days",
+            ),
         ),
         rx.cond(
             o["custom"].length() > 0,
             rx.vstack(
                 filter_label(T("Custom field")),
                 rx.select.root(
-                    rx.select.trigger(placeholder=T("Choose a field"), width="100%", aria_label=T("Custom field")),
-                    rx.select.content(rx.foreach(o["custom"], lambda c: rx.select.item(c[1], value=c[0]))),
+                    rx.select.trigger(
+                        placeholder=T("Choose a field"), width="100%", aria_label=T("Custom field")
+                    ),
+                    rx.select.content(
+                        rx.foreach(o["custom"], lambda c: rx.select.item(c[1], value=c[0]))
+                    ),
                     value=_f("custom_key"),
                     on_change=_set("custom_key"),
                 ),
                 rx.hstack(
                     rx.select.root(
                         rx.select.trigger(placeholder=T("Condition"), aria_label=T("Condition")),
-                        rx.select.content(*[rx.select.item(T(label), value=op) for op, label in CUSTOM_OPS]),
+                        rx.select.content(
+                            *[rx.select.item(T(label), value=op) for op, label in CUSTOM_OPS]
+                        ),
                         value=_f("custom_op"),
                         on_change=_set("custom_op"),
                     ),
-                    rx.input(default_value=_f("custom_value"), on_change=_set("custom_value"),
-                             debounce_timeout=400, aria_label=T("Value"), data_testid="custom-value"),
+                    rx.input(
+                        default_value=_f("custom_value"),
+                        on_change=_set("custom_value"),
+                        debounce_timeout=400,
+                        aria_label=T("Value"),
+                        data_testid="custom-value",
+                    ),
                 ),
                 width="100%",
             ),
@@ -127,13 +192,19 @@ def more_filters() -> rx.Component:
 def segment_bar() -> rx.Component:
     return rx.hstack(
         rx.select.root(
-            rx.select.trigger(placeholder=T("Saved segments"), width="240px", aria_label=T("Saved segments")),
+            rx.select.trigger(
+                placeholder=T("Saved segments"), width="240px", aria_label=T("Saved segments")
+            ),
             rx.select.content(
                 rx.foreach(
                     S.segments,
                     lambda g: rx.select.item(
-                        rx.hstack(rx.text(g["name"]), rx.badge(g["count"], variant="soft", size="1"),
-                                  rx.cond(g["shared"] == "1", rx.icon("users", size=12)), align="center"),
+                        rx.hstack(
+                            rx.text(g["name"]),
+                            rx.badge(g["count"], variant="soft", size="1"),
+                            rx.cond(g["shared"] == "1", rx.icon("users", size=12)),
+                            align="center",
+                        ),
                         value=g["id"],
                     ),
                 )
@@ -150,19 +221,37 @@ def segment_bar() -> rx.Component:
 
 def save_segment_dialog() -> rx.Component:
     return rx.dialog.root(
-        rx.dialog.trigger(rx.button(rx.icon("bookmark-plus", size=14), T("Save as segment"), variant="soft",
-                                    disabled=S.filters.length() == 0)),
+        rx.dialog.trigger(
+            rx.button(
+                rx.icon("bookmark-plus", size=14),
+                T("Save as segment"),
+                variant="soft",
+                disabled=S.filters.length() == 0,
+            )
+        ),
         rx.dialog.content(
             rx.dialog.title(T("Save as segment")),
-            rx.dialog.description(T("Saves the current filters under a name; the member count stays live."),
-                                  size="2", margin_bottom="12px"),
+            rx.dialog.description(
+                T("Saves the current filters under a name; the member count stays live."),
+                size="2",
+                margin_bottom="12px",
+            ),
             rx.form(
                 rx.vstack(
-                    rx.input(name="name", placeholder=T("e.g. Customers in Germany not contacted for 90 days"),
-                             required=True, aria_label=T("Name"), max_length=120),
+                    rx.input(
+                        name="name",
+                        placeholder=T("e.g. Customers in Germany not contacted for 90 days"),
+                        required=True,
+                        aria_label=T("Name"),
+                        max_length=120,
+                    ),
                     rx.checkbox(T("Share with the team"), name="shared"),
                     rx.hstack(
-                        rx.dialog.close(rx.button(T("Cancel"), variant="soft", color_scheme="gray", type="button")),
+                        rx.dialog.close(
+                            rx.button(
+                                T("Cancel"), variant="soft", color_scheme="gray", type="button"
+                            )
+                        ),
                         rx.dialog.close(rx.button(T("Save segment"), type="submit")),
                         justify="end",
                         width="100%",
@@ -182,26 +271,51 @@ def bulk_bar() -> rx.Component:
         rx.hstack(
             rx.text(S.selected.length(), " ", T("selected"), size="2", weight="medium"),
             rx.popover.root(
-                rx.popover.trigger(rx.button(rx.icon("tag", size=14), T("Tag"), size="1", variant="soft")),
+                rx.popover.trigger(
+                    rx.button(rx.icon("tag", size=14), T("Tag"), size="1", variant="soft")
+                ),
                 rx.popover.content(
                     rx.form(
-                        rx.hstack(rx.input(name="tags", placeholder=T("Tags, separated by commas"),
-                                           aria_label=T("Tags")),
-                                  rx.popover.close(rx.button(T("Add"), type="submit"))),
+                        rx.hstack(
+                            rx.input(
+                                name="tags",
+                                placeholder=T("Tags, separated by commas"),
+                                aria_label=T("Tags"),
+                            ),
+                            rx.popover.close(rx.button(T("Add"), type="submit")),
+                        ),
                         on_submit=S.bulk_tag,
                     )
                 ),
             ),
             rx.cond(
                 S.user_is_admin | (S.user_role == "manager"),
-                option_select("", S.options["owners"], S.bulk_owner, T("Assign owner"), label=T("Assign owner"),
-                              extra=[("none", T("No owner"))], width="160px"),
+                option_select(
+                    "",
+                    S.options["owners"],
+                    S.bulk_owner,
+                    T("Assign owner"),
+                    label=T("Assign owner"),
+                    extra=[("none", T("No owner"))],
+                    width="160px",
+                ),
             ),
-            option_select("", S.options["stages"], S.bulk_stage, T("Change stage"), label=T("Change stage"),
-                          width="160px"),
-            delete_selected(S, T("Delete contacts"),
-                            T("Delete the selected contacts? Their e-mails, phones and tags go too. "
-                              "This cannot be undone.")),
+            option_select(
+                "",
+                S.options["stages"],
+                S.bulk_stage,
+                T("Change stage"),
+                label=T("Change stage"),
+                width="160px",
+            ),
+            delete_selected(
+                S,
+                T("Delete contacts"),
+                T(
+                    "Delete the selected contacts? Their e-mails, phones and tags go too. "
+                    "This cannot be undone."
+                ),
+            ),
             spacing="2",
             align="center",
             padding="8px 12px",
@@ -219,7 +333,9 @@ def contacts_page() -> rx.Component:
         page_header(
             T("Contacts"),
             T("Everyone you do business with."),
-            rx.button(rx.icon("plus", size=16), T("New contact"), on_click=ContactFormState.open_new),
+            rx.button(
+                rx.icon("plus", size=16), T("New contact"), on_click=ContactFormState.open_new
+            ),
         ),
         rx.vstack(
             segment_bar(),
@@ -227,23 +343,40 @@ def contacts_page() -> rx.Component:
             bulk_bar(),
             rx.cond(
                 S.loaded & (S.total == 0),
-                rx.card(empty_state("search-x", T("No contacts match"),
-                                    T("Change or reset the filters, or add a contact."),
-                                    rx.button(T("Reset filters"), variant="soft", on_click=S.reset_filters)),
-                        width="100%"),
+                rx.card(
+                    empty_state(
+                        "search-x",
+                        T("No contacts match"),
+                        T("Change or reset the filters, or add a contact."),
+                        rx.button(T("Reset filters"), variant="soft", on_click=S.reset_filters),
+                    ),
+                    width="100%",
+                ),
                 data_table(
-                    rows=S.rows, columns=S.columns, sort=S.sort, descending=S.descending,
-                    on_sort=S.sort_by, on_row_click=ContactFormState.open_edit, selected=S.selected,
-                    on_toggle_row=S.toggle_row, on_toggle_page=S.toggle_page,
-                    page_selected=(S.selected.length() > 0) & (S.selected.length() == S.rows.length()),
-                    first_column=_name_cell, test_id="contacts-table",
+                    rows=S.rows,
+                    columns=S.columns,
+                    sort=S.sort,
+                    descending=S.descending,
+                    on_sort=S.sort_by,
+                    on_row_click=ContactFormState.open_edit,
+                    selected=S.selected,
+                    on_toggle_row=S.toggle_row,
+                    on_toggle_page=S.toggle_page,
+                    page_selected=(S.selected.length() > 0)
+                    & (S.selected.length() == S.rows.length()),
+                    first_column=_name_cell,
+                    test_id="contacts-table",
                 ),
             ),
-            pager(label=S.count_label, has_prev=S.page > 1, has_next=S.page < S.pages,
-                  on_prev=S.go_page(-1), on_next=S.go_page(1)),
+            pager(
+                label=S.count_label,
+                has_prev=S.page > 1,
+                has_next=S.page < S.pages,
+                on_prev=S.go_page(-1),
+                on_next=S.go_page(1),
+            ),
             spacing="3",
             width="100%",
         ),
         contact_form_dialog(),
     )
-
