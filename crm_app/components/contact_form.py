@@ -7,6 +7,7 @@ import reflex as rx
 from crm_app.components import form_fields
 from crm_app.components.forms import field_label
 from crm_app.components.i18n import T
+from crm_app.services.i18n import N_
 from crm_app.state.contact_form import ContactFormState as F
 
 
@@ -22,8 +23,13 @@ def select_field(label, name, options, **props):
     return form_fields.select_field(label, name, options, state=F, **props)
 
 
-EMAIL_LABELS = [("work", "Work"), ("home", "Personal"), ("other", "Other")]
-PHONE_LABELS = [("mobile", "Mobile"), ("work", "Work"), ("home", "Home"), ("other", "Other")]
+EMAIL_LABELS = [("work", N_("Work")), ("home", N_("Personal")), ("other", N_("Other"))]
+PHONE_LABELS = [
+    ("mobile", N_("Mobile")),
+    ("work", N_("Work")),
+    ("home", N_("Home")),
+    ("other", N_("Other")),
+]
 
 
 def _rows(

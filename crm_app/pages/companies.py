@@ -97,7 +97,7 @@ def companies_page() -> rx.Component:
             rx.cond(
                 S.selected.length() > 0,
                 rx.hstack(
-                    rx.text(S.selected.length(), " ", T("selected"), size="2", weight="medium"),
+                    rx.text(S.selected_label, size="2", weight="medium"),
                     delete_selected(
                         S,
                         T("Delete companies"),

@@ -11,21 +11,22 @@ from crm_app.components.filters import filter_label, option_select, reset_button
 from crm_app.components.i18n import T
 from crm_app.components.list_tools import column_chooser, delete_selected
 from crm_app.components.shell import app_shell, page_header
+from crm_app.services.i18n import N_
 from crm_app.state.contact_form import ContactFormState
 from crm_app.state.contacts import ContactsState as S
 
 CUSTOM_OPS = [
-    ("eq", "is"),
-    ("ne", "is not"),
-    ("contains", "contains"),
-    ("gt", "greater than"),
-    ("lt", "less than"),
-    ("before", "before"),
-    ("after", "after"),
-    ("is_set", "is set"),
-    ("is_empty", "is empty"),
-    ("is_true", "is checked"),
-    ("is_false", "is not checked"),
+    ("eq", N_("is")),
+    ("ne", N_("is not")),
+    ("contains", N_("contains")),
+    ("gt", N_("greater than")),
+    ("lt", N_("less than")),
+    ("before", N_("before")),
+    ("after", N_("after")),
+    ("is_set", N_("is set")),
+    ("is_empty", N_("is empty")),
+    ("is_true", N_("is checked")),
+    ("is_false", N_("is not checked")),
 ]
 
 
@@ -269,7 +270,7 @@ def bulk_bar() -> rx.Component:
     return rx.cond(
         S.selected.length() > 0,
         rx.hstack(
-            rx.text(S.selected.length(), " ", T("selected"), size="2", weight="medium"),
+            rx.text(S.selected_label, size="2", weight="medium"),
             rx.popover.root(
                 rx.popover.trigger(
                     rx.button(rx.icon("tag", size=14), T("Tag"), size="1", variant="soft")

@@ -106,7 +106,7 @@ def _conditions(session: Session, f: CompanyFilters, tz: str) -> list[ColumnElem
         tagged = sa.select(CompanyTag.company_id).where(CompanyTag.tag_id.in_(f.tag_ids))
         out.append(Company.id.in_(tagged))
     out += day_range(Company.created_at, tz, f.created_from, f.created_to)
-    out += [custom_fields.condition(session, "company", Company.custom_fields, c) for c in f.custom]
+    out += custom_fields.conditions(session, "company", Company.custom_fields, f.custom)
     return out
 
 

@@ -161,7 +161,7 @@ def _conditions(
     out += _contacted(f, tz, now)
     if f.company_id is not None:
         out.append(Contact.company_id == f.company_id)
-    out += [custom_fields.condition(session, "contact", Contact.custom_fields, c) for c in f.custom]
+    out += custom_fields.conditions(session, "contact", Contact.custom_fields, f.custom)
     return out
 
 

@@ -51,7 +51,6 @@ CHOOSE_OPTION = N_("Choose one of the options.")
 TOO_LONG = N_("Use at most 500 characters.")
 UNKNOWN_FIELD = N_("This custom field does not exist.")
 BAD_OPERATOR = N_("This condition does not apply to this kind of field.")
-NEED_VALUE = N_("Enter a value to compare with.")
 
 
 class Condition(Protocol):
@@ -274,8 +273,23 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def condition(session: Session, entity: str, column: Any, flt: Condition) -> ColumnElement[bool]:
-    """The SQL for one custom-field filter on ``column`` (the entity's ``custom_fields``)."""
+def conditions(
+    session: Session, entity: str, column: Any, filters: list[Any]
+) -> list[ColumnElement[bool]]:
+    """The SQL for custom-field filters on ``column`` (the entity's ``custom_fields``).
+
+    A comparison still without a value is skipped (someone is still typing it, as with the
+    other filters); an unknown field, an operator that does not suit the field's type, or a
+    value that is not a number or date raises ``ValidationError`` on ``custom.<key>``.
+    """
+    found = [condition(session, entity, column, f) for f in filters]
+    return [c for c in found if c is not None]
+
+
+def condition(
+    session: Session, entity: str, column: Any, flt: Condition
+) -> ColumnElement[bool] | None:
+    """The SQL for one custom-field filter; None when its comparison has no value yet."""
     field = definitions(session, entity).get(flt.key)
     where = f"custom.{flt.key}"
     if field is None:
@@ -291,7 +305,7 @@ def condition(session: Session, entity: str, column: Any, flt: Condition) -> Col
         return true if flt.op == "is_true" else sa.not_(true)
     value: Any = (flt.value or "").strip()
     if value == "":
-        raise ValidationError({where: NEED_VALUE})
+        return None
     kind = field.field_type
     if kind == FieldType.NUMBER:
         value, stored = parse_number(value), js.number(column, field.key)

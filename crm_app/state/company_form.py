@@ -90,7 +90,7 @@ class CompanyFormState(AppState):
         data = CompanyInput(
             **{k: text(k) for k in TEXT_FIELDS},
             owner_id=int(o) if (o := text("owner_id")).isdigit() else None,
-            tags=[t.strip() for t in text("tags").split(",") if t.strip()][:30],
+            tags=list_views.split_list(text("tags")),
             custom={k[7:]: form[k] for k in form if str(k).startswith("custom.") and k[7:] in keys},
         )
         try:

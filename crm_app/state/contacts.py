@@ -90,7 +90,7 @@ class ContactsState(RecordListMixin, AppState):
 
     @guarded(Perm.CONTACTS_WRITE)
     def bulk_tag(self, form: dict):
-        names = [t.strip() for t in str(form.get("tags", "")).split(",") if t.strip()][:20]
+        names = list_views.split_list(form.get("tags", ""), 20)
         me = caller()
         return self._bulk(lambda s, ids: contacts.tag_contacts(s, ids, names, actor_id=me.id),
                           NP_("{n} contact tagged.", "{n} contacts tagged."))

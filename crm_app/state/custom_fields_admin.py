@@ -11,6 +11,7 @@ from crm_app.services.errors import NotFound, ValidationError
 from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm, can
 
+from . import list_views
 from .base import AppState
 from .guard import caller, guarded
 
@@ -56,7 +57,7 @@ class CustomFieldsState(AppState):
     @guarded(Perm.SETTINGS_MANAGE)
     def define_field(self, form: dict):
         entity = str(form.get("entity", "contact"))
-        options = [o.strip() for o in str(form.get("options", "")).split(",") if o.strip()][:50]
+        options = list_views.split_list(form.get("options", ""), 50)
         try:
             with session_scope() as session:
                 custom_fields.define(session, entity=entity if entity in ENTITY_LABELS else "contact",

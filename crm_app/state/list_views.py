@@ -6,6 +6,7 @@ State classes so each state stays small.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -32,6 +33,14 @@ CONTACTED_LABELS = {
     "after": N_("Last contacted after"),
     "not_for_days": N_("Not contacted for (days)"),
 }
+
+
+_LIST_SEPARATORS = re.compile(r"[,،、;]")  # Latin, Arabic-script and CJK commas, semicolons
+
+
+def split_list(text: str, limit: int = 30) -> list[str]:
+    """"a, b، c" → ["a", "b", "c"]: people type the comma of their own keyboard."""
+    return [part.strip() for part in _LIST_SEPARATORS.split(str(text)) if part.strip()][:limit]
 
 
 def _date(value: str | None) -> date | None:
@@ -227,7 +236,7 @@ def contact_input(form: dict, emails: list[list[str]], phones: list[list[str]], 
         # Empty rows stay in place so an error's index ("emails.2") matches the row on screen.
         emails=[(str(a)[:254].strip(), str(lab)[:20]) for a, lab in emails[:10]],
         phones=[(str(p)[:40].strip(), str(lab)[:20]) for p, lab in phones[:10]],
-        tags=[t.strip() for t in text("tags", 1000).split(",") if t.strip()][:30],
+        tags=split_list(text("tags", 1000)),
         preferences=preferences,
         consent_email=bool(form.get("consent_email")),
         do_not_call=bool(form.get("do_not_call")),

@@ -10,7 +10,8 @@ from typing import ClassVar
 
 import reflex as rx
 
-from crm_app.services.i18n import N_
+from crm_app.services import i18n
+from crm_app.services.i18n import N_, NP_
 
 from .guard import guarded
 
@@ -110,6 +111,11 @@ class RecordListMixin(rx.State, mixin=True):
     def toggle_page(self):
         ids = [r["id"] for r in self.rows]
         self.selected = [] if all(i in self.selected for i in ids) else ids
+
+    @rx.var
+    def selected_label(self) -> str:
+        n = len(self.selected)
+        return i18n.ngettext(*NP_("{n} selected", "{n} selected"), n, self.locale)
 
     def _selected_ids(self) -> list[int]:
         return [int(s) for s in self.selected if s.isdigit()]
