@@ -136,7 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed", help="Load the demo business (or the large benchmark scale).")
     seed.add_argument("--seed", type=int, default=42, help="Random seed (same seed, same data).")
     seed.add_argument("--scale", choices=["demo", "large"], default="demo")
-    seed.add_argument("--locale", default="en", help="Make the demo local: en (Nordics, EUR), et (Estonia), he (Israel, ILS), fa (Iran, USD), hy (Armenia, AMD).")
+    seed.add_argument(
+        "--locale",
+        default="en",
+        help="Make the demo local: en (Nordics, EUR), et (Estonia), he (Israel, ILS), fa (Iran, USD), hy (Armenia, AMD).",
+    )
     seed.add_argument("--force", action="store_true", help="Seed even if the database has data.")
     seed.set_defaults(func=_cmd_seed)
 

@@ -11,23 +11,8 @@ from crm_app.components.filters import filter_label, option_select, reset_button
 from crm_app.components.i18n import T
 from crm_app.components.list_tools import column_chooser, delete_selected
 from crm_app.components.shell import app_shell, page_header
-from crm_app.services.i18n import N_
 from crm_app.state.contact_form import ContactFormState
 from crm_app.state.contacts import ContactsState as S
-
-CUSTOM_OPS = [
-    ("eq", N_("is")),
-    ("ne", N_("is not")),
-    ("contains", N_("contains")),
-    ("gt", N_("greater than")),
-    ("lt", N_("less than")),
-    ("before", N_("before")),
-    ("after", N_("after")),
-    ("is_set", N_("is set")),
-    ("is_empty", N_("is empty")),
-    ("is_true", N_("is checked")),
-    ("is_false", N_("is not checked")),
-]
 
 
 def _f(name: str) -> rx.Var[str]:
@@ -169,7 +154,7 @@ def more_filters() -> rx.Component:
                     rx.select.root(
                         rx.select.trigger(placeholder=T("Condition"), aria_label=T("Condition")),
                         rx.select.content(
-                            *[rx.select.item(T(label), value=op) for op, label in CUSTOM_OPS]
+                            rx.foreach(S.custom_ops, lambda o: rx.select.item(o[1], value=o[0]))
                         ),
                         value=_f("custom_op"),
                         on_change=_set("custom_op"),
@@ -341,6 +326,16 @@ def contacts_page() -> rx.Component:
         rx.vstack(
             segment_bar(),
             filter_bar(),
+            rx.cond(
+                S.filter_error != "",
+                rx.callout(
+                    S.filter_error,
+                    icon="circle-alert",
+                    color_scheme="amber",
+                    size="1",
+                    width="100%",
+                ),
+            ),
             bulk_bar(),
             rx.cond(
                 S.loaded & (S.total == 0),

@@ -257,7 +257,11 @@ def _deal_hits(session: Session, text: str | None, limit: int) -> list[SearchHit
     )
     return [
         SearchHit(
-            "deals", did, title, " · ".join(p for p in (company, stage) if p), f"/pipeline?deal={did}"
+            "deals",
+            did,
+            title,
+            " · ".join(p for p in (company, stage) if p),
+            f"/pipeline?deal={did}",
         )
         for did, title, company, stage in session.execute(query)
     ]

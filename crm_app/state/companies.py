@@ -31,28 +31,40 @@ BUILTIN_COLUMNS = [
     Column("created", N_("Created")),
 ]
 DEFAULT_VISIBLE = ["name", "domain", "industry", "owner", "city", "country", "contacts"]
-FILTER_NAMES = frozenset({"search", "owner", "industry", "tag", "country", "city", "created_from",
-                          "created_to"})
+FILTER_NAMES = frozenset(
+    {"search", "owner", "industry", "tag", "country", "city", "created_from", "created_to"}
+)
 
 
 def company_filters(form: dict[str, str]) -> CompanyFilters:
     base = list_views.contact_filters(form)  # the shared fields parse the same way
     return CompanyFilters(
-        search=base.search, owner_ids=base.owner_ids, unowned=base.unowned,
+        search=base.search,
+        owner_ids=base.owner_ids,
+        unowned=base.unowned,
         industries=[form["industry"]] if form.get("industry") else [],
-        countries=base.countries, cities=base.cities, tag_ids=base.tag_ids,
-        created_from=base.created_from, created_to=base.created_to,
+        countries=base.countries,
+        cities=base.cities,
+        tag_ids=base.tag_ids,
+        created_from=base.created_from,
+        created_to=base.created_to,
     )
 
 
 def company_cells(row: CompanyRow, me) -> dict[str, str]:
     loc = me.locale
     cells = {
-        "id": str(row.id), "name": row.name, "initials": row.name[:1].upper() or "?",
-        "domain": row.domain or "", "industry": row.industry or "",
+        "id": str(row.id),
+        "name": row.name,
+        "initials": row.name[:1].upper() or "?",
+        "domain": row.domain or "",
+        "industry": row.industry or "",
         "employees": formatting.number(row.employees, loc) if row.employees else "",
-        "owner": row.owner, "city": row.city, "country": list_views.country_name(row.country, loc),
-        "contacts": formatting.number(row.contacts, loc), "tags": ", ".join(row.tags),
+        "owner": row.owner,
+        "city": row.city,
+        "country": list_views.country_name(row.country, loc),
+        "contacts": formatting.number(row.contacts, loc),
+        "tags": ", ".join(row.tags),
         "created": formatting.day(row.created_at, me.time_zone, loc),
     }
     cells.update({f"custom:{k}": "" if v is None else str(v) for k, v in row.custom.items()})
@@ -68,8 +80,13 @@ class CompaniesState(RecordListMixin, AppState):
         with session_scope() as session:
             fields = custom_fields.list_fields(session, "company")
             result = company_query.list_companies(
-                session, company_filters(self.filters), sort=self.sort, descending=self.descending,
-                page=self.page, page_size=50, tz=me.time_zone,
+                session,
+                company_filters(self.filters),
+                sort=self.sort,
+                descending=self.descending,
+                page=self.page,
+                page_size=50,
+                tz=me.time_zone,
             )
         self._choose_columns(
             BUILTIN_COLUMNS
@@ -92,8 +109,10 @@ class CompaniesState(RecordListMixin, AppState):
             "owners": [[str(i), n] for i, n in raw["owners"]],
             "industries": [[i, i] for i in raw["industries"]],
             "tags": [[str(i), n] for i, n in raw["tags"]],
-            "countries": sorted(([c, list_views.country_name(c, me.locale)] for c in raw["countries"]),
-                                key=lambda p: p[1]),
+            "countries": sorted(
+                ([c, list_views.country_name(c, me.locale)] for c in raw["countries"]),
+                key=lambda p: p[1],
+            ),
         }
         self._reload()
 

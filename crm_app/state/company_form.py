@@ -15,8 +15,19 @@ from . import list_views
 from .base import AppState
 from .guard import caller, guarded
 
-TEXT_FIELDS = ("name", "domain", "industry", "employees", "annual_revenue", "phone", "street", "city",
-               "region", "postal_code", "country")
+TEXT_FIELDS = (
+    "name",
+    "domain",
+    "industry",
+    "employees",
+    "annual_revenue",
+    "phone",
+    "street",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+)
 
 
 class CompanyFormState(AppState):
@@ -34,7 +45,12 @@ class CompanyFormState(AppState):
         with session_scope() as session:
             self.owners = [[str(u.id), u.name] for u in users.list_users(session) if u.active]
             self.custom_defs = [
-                {"key": f.key, "label": f.label, "type": f.field_type, "options": "\n".join(f.options)}
+                {
+                    "key": f.key,
+                    "label": f.label,
+                    "type": f.field_type,
+                    "options": "\n".join(f.options),
+                }
                 for f in custom_fields.list_fields(session, "company")
             ]
         if not self.countries:
@@ -61,7 +77,9 @@ class CompanyFormState(AppState):
         self.company_id = int(company_id)
         self.values = {k: str(getattr(form, k) or "") for k in TEXT_FIELDS}
         self.values.update(owner_id=str(form.owner_id or ""), tags=", ".join(form.tags))
-        self.values.update({f"custom.{k}": "" if v is None else str(v) for k, v in form.custom.items()})
+        self.values.update(
+            {f"custom.{k}": "" if v is None else str(v) for k, v in form.custom.items()}
+        )
         self._prepare()
         return None
 
@@ -86,21 +104,23 @@ class CompanyFormState(AppState):
             value = str(form.get(key, "") or "")[:200].strip()
             return "" if value == "__none__" else value
 
-        keys = {d["key"] for d in self.custom_defs}
         data = CompanyInput(
             **{k: text(k) for k in TEXT_FIELDS},
             owner_id=int(o) if (o := text("owner_id")).isdigit() else None,
             tags=list_views.split_list(text("tags")),
-            custom={k[7:]: form[k] for k in form if str(k).startswith("custom.") and k[7:] in keys},
+            custom=list_views.custom_values(form, self.custom_defs),
         )
         try:
             with session_scope() as session:
                 region = app_settings.get(session, "default_phone_region")
                 if self.company_id:
-                    company = companies.update_company(session, self.company_id, data, actor_id=me.id,
-                                                       default_region=region)
+                    company = companies.update_company(
+                        session, self.company_id, data, actor_id=me.id, default_region=region
+                    )
                 else:
-                    company = companies.create_company(session, data, actor_id=me.id, default_region=region)
+                    company = companies.create_company(
+                        session, data, actor_id=me.id, default_region=region
+                    )
                 name = company.name
         except ValidationError as exc:
             self.errors = {k: self._t(v) for k, v in exc.errors.items()}
@@ -111,4 +131,7 @@ class CompanyFormState(AppState):
         self.errors, self.open = {}, False
         from .companies import CompaniesState
 
-        return [rx.toast.success(i18n.format_message(message, self.locale, name=name)), CompaniesState.load]
+        return [
+            rx.toast.success(i18n.format_message(message, self.locale, name=name)),
+            CompaniesState.load,
+        ]

@@ -39,10 +39,17 @@ class ContactFormState(AppState):
         with session_scope() as session:
             self.owners = [[str(u.id), u.name] for u in users.list_users(session) if u.active]
             self.custom_defs = [
-                {"key": f.key, "label": f.label, "type": f.field_type, "options": "\n".join(f.options)}
+                {
+                    "key": f.key,
+                    "label": f.label,
+                    "type": f.field_type,
+                    "options": "\n".join(f.options),
+                }
                 for f in custom_fields.list_fields(session, "contact")
             ]
-        self.stages = [[s, i18n.gettext(label, me.locale)] for s, label in list_views.STAGE_LABELS.items()]
+        self.stages = [
+            [s, i18n.gettext(label, me.locale)] for s, label in list_views.STAGE_LABELS.items()
+        ]
         if not self.countries:
             self.countries = list_views.all_countries(me.locale)
         self.errors, self.company_hits = {}, []
@@ -63,7 +70,9 @@ class ContactFormState(AppState):
         try:
             with session_scope() as session:
                 form = contacts.contact_form(session, int(contact_id))
-                company = companies.company_form(session, form.company_id) if form.company_id else None
+                company = (
+                    companies.company_form(session, form.company_id) if form.company_id else None
+                )
         except (NotFound, ValueError):
             return rx.toast.error(self._t(N_("That record no longer exists.")))
         self.contact_id = int(contact_id)
@@ -124,7 +133,9 @@ class ContactFormState(AppState):
             self.company_id, self.company_hits = "", []
             return
         with session_scope() as session:
-            self.company_hits = [[str(i), n] for i, n in companies.search_companies(session, text, limit=8)]
+            self.company_hits = [
+                [str(i), n] for i, n in companies.search_companies(session, text, limit=8)
+            ]
 
     @guarded()
     def pick_company(self, company_id: str, name: str):
@@ -134,16 +145,21 @@ class ContactFormState(AppState):
     @guarded(Perm.CONTACTS_WRITE)
     def submit(self, form: dict):
         me = caller()
-        data = list_views.contact_input(form, self.emails, self.phones, self.company_id, self.custom_defs)
+        data = list_views.contact_input(
+            form, self.emails, self.phones, self.company_id, self.custom_defs
+        )
         self.values = {str(k): str(v)[:500] for k, v in form.items()}
         try:
             with session_scope() as session:
                 region = app_settings.get(session, "default_phone_region")
                 if self.contact_id:
-                    contact = contacts.update_contact(session, self.contact_id, data, actor_id=me.id,
-                                                      default_region=region)
+                    contact = contacts.update_contact(
+                        session, self.contact_id, data, actor_id=me.id, default_region=region
+                    )
                 else:
-                    contact = contacts.create_contact(session, data, actor_id=me.id, default_region=region)
+                    contact = contacts.create_contact(
+                        session, data, actor_id=me.id, default_region=region
+                    )
                 name = f"{contact.first_name} {contact.last_name}".strip()
         except ValidationError as exc:
             self.errors = {k: self._t(v) for k, v in exc.errors.items()}
@@ -155,7 +171,10 @@ class ContactFormState(AppState):
         message = N_("{name} was added.") if was_new else N_("{name} was saved.")
         from .contacts import ContactsState
 
-        return [rx.toast.success(i18n.format_message(message, self.locale, name=name)), ContactsState.load]
+        return [
+            rx.toast.success(i18n.format_message(message, self.locale, name=name)),
+            ContactsState.load,
+        ]
 
 
 __all__ = ["ContactFormState", "ContactInput"]

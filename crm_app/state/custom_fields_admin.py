@@ -39,8 +39,12 @@ class CustomFieldsState(AppState):
             ]
         self.fields = [
             {
-                "id": str(f.id), "entity": self._t(ENTITY_LABELS[entity]), "label": f.label, "key": f.key,
-                "type": self._t(TYPE_LABELS.get(f.field_type, f.field_type)), "options": ", ".join(f.options),
+                "id": str(f.id),
+                "entity": self._t(ENTITY_LABELS[entity]),
+                "label": f.label,
+                "key": f.key,
+                "type": self._t(TYPE_LABELS.get(f.field_type, f.field_type)),
+                "options": ", ".join(f.options),
             }
             for entity, f in rows
         ]
@@ -60,15 +64,22 @@ class CustomFieldsState(AppState):
         options = list_views.split_list(form.get("options", ""), 50)
         try:
             with session_scope() as session:
-                custom_fields.define(session, entity=entity if entity in ENTITY_LABELS else "contact",
-                                     label=str(form.get("label", ""))[:100], field_type=self.new_type,
-                                     options=options or None, actor_id=caller().id)
+                custom_fields.define(
+                    session,
+                    entity=entity if entity in ENTITY_LABELS else "contact",
+                    label=str(form.get("label", ""))[:100],
+                    field_type=self.new_type,
+                    options=options or None,
+                    actor_id=caller().id,
+                )
         except ValidationError as exc:
             self.errors = {k: self._t(v) for k, v in exc.errors.items()}
             return None
         self.errors = {}
         self._reload()
-        return rx.toast.success(self._t(N_("Field added. It appears on the form, in columns and filters.")))
+        return rx.toast.success(
+            self._t(N_("Field added. It appears on the form, in columns and filters."))
+        )
 
     @guarded(Perm.SETTINGS_MANAGE)
     def archive_field(self, field_id: str):

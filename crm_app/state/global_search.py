@@ -38,7 +38,9 @@ class GlobalSearchState(AppState):
             for h in found.get(kind, [])
         ]
         self.groups = [
-            {"kind": kind, "label": self._t(label)} for kind, label in GROUPS.items() if found.get(kind)
+            {"kind": kind, "label": self._t(label)}
+            for kind, label in GROUPS.items()
+            if found.get(kind)
         ]
         self.searched = True
 

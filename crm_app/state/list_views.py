@@ -17,7 +17,7 @@ from crm_app.models import LifecycleStage
 from crm_app.services import contact_query, custom_fields, formatting, i18n, segments
 from crm_app.services.auth import CurrentUser
 from crm_app.services.contact_query import ContactFilters, ContactRow, CustomFilter
-from crm_app.services.errors import NotFound, ValidationError
+from crm_app.services.errors import NotFound, PermissionDenied, ValidationError
 from crm_app.services.i18n import N_
 
 STAGE_LABELS = {
@@ -25,6 +25,19 @@ STAGE_LABELS = {
     LifecycleStage.PROSPECT: N_("Prospect"),
     LifecycleStage.CUSTOMER: N_("Customer"),
     LifecycleStage.CHURNED: N_("Churned"),
+}
+CUSTOM_OP_LABELS = {
+    "eq": N_("is"),
+    "ne": N_("is not"),
+    "contains": N_("contains"),
+    "gt": N_("greater than"),
+    "lt": N_("less than"),
+    "before": N_("before"),
+    "after": N_("after"),
+    "is_set": N_("is set"),
+    "is_empty": N_("is empty"),
+    "is_true": N_("is checked"),
+    "is_false": N_("is not checked"),
 }
 CONTACTED_LABELS = {
     "any": N_("Any time"),
@@ -39,7 +52,7 @@ _LIST_SEPARATORS = re.compile(r"[,،、;]")  # Latin, Arabic-script and CJK comm
 
 
 def split_list(text: str, limit: int = 30) -> list[str]:
-    """"a, b، c" → ["a", "b", "c"]: people type the comma of their own keyboard."""
+    """ "a, b، c" → ["a", "b", "c"]: people type the comma of their own keyboard."""
     return [part.strip() for part in _LIST_SEPARATORS.split(str(text)) if part.strip()][:limit]
 
 
@@ -61,7 +74,9 @@ def contact_filters(form: dict[str, str]) -> ContactFilters:
     value = form.get("contacted_value", "")
     custom = []
     if form.get("custom_key") and form.get("custom_op"):
-        custom.append(CustomFilter(form["custom_key"], form["custom_op"], form.get("custom_value") or None))
+        custom.append(
+            CustomFilter(form["custom_key"], form["custom_op"], form.get("custom_value") or None)
+        )
     return ContactFilters(
         search=form.get("search", ""),
         owner_ids=[i] if (i := _int(owner)) else [],
@@ -95,8 +110,11 @@ def filters_to_form(f: ContactFilters) -> dict[str, str]:
         ),
     }
     if f.custom:
-        form.update(custom_key=f.custom[0].key, custom_op=f.custom[0].op,
-                    custom_value=f.custom[0].value or "")
+        form.update(
+            custom_key=f.custom[0].key,
+            custom_op=f.custom[0].op,
+            custom_value=f.custom[0].value or "",
+        )
     return {k: v for k, v in form.items() if v and v != "any"}
 
 
@@ -177,28 +195,51 @@ def segment_rows(session: Session, user_id: int, entity: str) -> list[dict[str, 
         if seg.entity != entity:
             continue
         count = segments.member_count(session, segments.get_visible(session, seg.id, user_id))
-        rows.append({"id": str(seg.id), "name": seg.name, "shared": "1" if seg.shared else "",
-                     "mine": "1" if seg.is_mine else "", "count": str(count)})
+        rows.append(
+            {
+                "id": str(seg.id),
+                "name": seg.name,
+                "shared": "1" if seg.shared else "",
+                "mine": "1" if seg.is_mine else "",
+                "count": str(count),
+            }
+        )
     return rows
 
 
 def first_error(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        return next(iter(exc.errors.values()), N_("That did not work. Check the values and try again."))
+        return next(
+            iter(exc.errors.values()), N_("That did not work. Check the values and try again.")
+        )
     if isinstance(exc, NotFound):
         return N_("That record no longer exists.")
+    if isinstance(exc, PermissionDenied):
+        return N_("Your role does not allow this.")
     return N_("That did not work. Check the values and try again.")
 
 
 def all_countries(locale: str) -> list[list[str]]:
     """Every country as [ISO code, name in the user's language], sorted by name."""
     names = Locale.parse(i18n.normalize(locale)).territories
-    codes = [c for c in names if len(c) == 2 and c.isalpha() and c not in {"EU", "EZ", "UN", "ZZ", "QO"}]
+    codes = [
+        c for c in names if len(c) == 2 and c.isalpha() and c not in {"EU", "EZ", "UN", "ZZ", "QO"}
+    ]
     return sorted(([c, names[c]] for c in codes), key=lambda p: p[1])
 
 
-FORM_FIELDS = ("first_name", "last_name", "title", "source", "street", "city", "region", "postal_code",
-               "country", "lifecycle_stage")
+FORM_FIELDS = (
+    "first_name",
+    "last_name",
+    "title",
+    "source",
+    "street",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "lifecycle_stage",
+)
 
 
 def contact_form_values(form: Any) -> dict[str, str]:
@@ -216,8 +257,13 @@ def contact_form_values(form: Any) -> dict[str, str]:
     return values
 
 
-def contact_input(form: dict, emails: list[list[str]], phones: list[list[str]], company_id: str,
-                  custom_defs: list[dict[str, str]]) -> Any:
+def contact_input(
+    form: dict,
+    emails: list[list[str]],
+    phones: list[list[str]],
+    company_id: str,
+    custom_defs: list[dict[str, str]],
+) -> Any:
     """What the browser submitted (anything at all) as the service's ContactInput."""
     from crm_app.services.contacts import ContactInput
 
@@ -226,7 +272,6 @@ def contact_input(form: dict, emails: list[list[str]], phones: list[list[str]], 
         value = "" if value in (None, "__none__") else str(value)[:limit].strip()
         return value
 
-    keys = {d["key"] for d in custom_defs}
     preferences = {k: text(k, 20) for k in ("channel", "language") if text(k, 20)}
     return ContactInput(
         **{k: text(k) for k in FORM_FIELDS if k != "lifecycle_stage"},
@@ -240,5 +285,16 @@ def contact_input(form: dict, emails: list[list[str]], phones: list[list[str]], 
         preferences=preferences,
         consent_email=bool(form.get("consent_email")),
         do_not_call=bool(form.get("do_not_call")),
-        custom={k[7:]: form[k] for k in form if str(k).startswith("custom.") and k[7:] in keys},
+        custom=custom_values(form, custom_defs),
     )
+
+
+def custom_values(form: dict, custom_defs: list[dict[str, str]]) -> dict[str, Any]:
+    """Submitted custom fields; an unticked checkbox sends nothing, so it is sent as unticked."""
+    values = {k[7:]: form[k] for k in form if str(k).startswith("custom.")}
+    out = {
+        d["key"]: values.get(d["key"], "")
+        for d in custom_defs
+        if d["key"] in values or d["type"] == "checkbox"
+    }
+    return out
