@@ -219,6 +219,23 @@ def contact_form_dialog() -> rx.Component:
                         ),
                         **grid,
                     ),
+                    rx.grid(
+                        select_field(
+                            T("Preferred channel"),
+                            "channel",
+                            F.channels,
+                            allow_empty=True,
+                            empty_label=T("No preference"),
+                        ),
+                        select_field(
+                            T("Preferred language"),
+                            "language",
+                            F.languages,
+                            allow_empty=True,
+                            empty_label=T("No preference"),
+                        ),
+                        **grid,
+                    ),
                     rx.hstack(
                         rx.checkbox(
                             T("Agreed to receive e-mail"),

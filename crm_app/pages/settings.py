@@ -290,6 +290,25 @@ def installation_panel() -> rx.Component:
                 ),
             ),
             _setting(
+                T("Default phone country"),
+                T(
+                    "Phone numbers typed without a country code are read as numbers of this country."
+                ),
+                rx.select.root(
+                    rx.select.trigger(
+                        width="320px",
+                        max_width="100%",
+                        placeholder=T("Not set"),
+                        aria_label=T("Default phone country"),
+                    ),
+                    rx.select.content(
+                        rx.foreach(p.countries, lambda c: rx.select.item(c[1], value=c[0]))
+                    ),
+                    value=p.phone_region,
+                    on_change=PreferencesState.save_phone_region,
+                ),
+            ),
+            _setting(
                 T("Base currency"),
                 T("Reports convert amounts into this currency."),
                 rx.code(p.base_currency, size="3"),

@@ -33,6 +33,8 @@ class ContactFormState(AppState):
     countries: list[list[str]] = []
     stages: list[list[str]] = []
     custom_defs: list[dict[str, str]] = []
+    channels: list[list[str]] = []
+    languages: list[list[str]] = []
 
     def _prepare(self) -> None:
         me = caller()

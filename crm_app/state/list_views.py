@@ -26,6 +26,7 @@ STAGE_LABELS = {
     LifecycleStage.CUSTOMER: N_("Customer"),
     LifecycleStage.CHURNED: N_("Churned"),
 }
+CHANNEL_LABELS = {"email": N_("E-mail"), "phone": N_("Phone"), "none": N_("Do not contact")}
 CUSTOM_OP_LABELS = {
     "eq": N_("is"),
     "ne": N_("is not"),
@@ -225,6 +226,13 @@ def all_countries(locale: str) -> list[list[str]]:
     codes = [
         c for c in names if len(c) == 2 and c.isalpha() and c not in {"EU", "EZ", "UN", "ZZ", "QO"}
     ]
+    return sorted(([c, names[c]] for c in codes), key=lambda p: p[1])
+
+
+def all_languages(locale: str) -> list[list[str]]:
+    """Languages a customer may prefer, named in the user's language (ISO 639-1 codes)."""
+    names = Locale.parse(i18n.normalize(locale)).languages
+    codes = [c for c in names if len(c) == 2]
     return sorted(([c, names[c]] for c in codes), key=lambda p: p[1])
 
 

@@ -19,6 +19,8 @@ class PreferencesState(AppState):
     install_time_zone: str = "UTC"
     install_locale: str = "en"
     base_currency: str = "EUR"
+    phone_region: str = ""
+    countries: list[list[str]] = []
     time_zones: list[str] = []
 
     @guarded()
@@ -28,9 +30,14 @@ class PreferencesState(AppState):
             self.install_time_zone = app_settings.get(session, "time_zone")
             self.install_locale = i18n.normalize(app_settings.get(session, "default_locale"))
             self.base_currency = app_settings.get(session, "base_currency")
+            self.phone_region = app_settings.get(session, "default_phone_region") or ""
         self.my_time_zone = me.time_zone
         if not self.time_zones:
             self.time_zones = app_settings.time_zone_names()
+        if not self.countries:
+            from . import list_views
+
+            self.countries = list_views.all_countries(me.locale)
 
     @guarded(Perm.SELF_PROFILE)
     def save_my_time_zone(self, tz: str):
@@ -73,3 +80,14 @@ class PreferencesState(AppState):
             app_settings.put(session, "default_locale", code, actor_id=caller().id)
         self.install_locale = code
         return rx.toast.success(self._t(N_("Default language saved.")))
+
+    @guarded(Perm.SETTINGS_MANAGE)
+    def save_phone_region(self, code: str):
+        """Phones typed without a country code are read as numbers of this country."""
+        code = str(code).upper()
+        if code not in {c for c, _ in self.countries}:
+            return rx.toast.error(self._t(N_("Choose a country from the list.")))
+        with session_scope() as session:
+            app_settings.put(session, "default_phone_region", code, actor_id=caller().id)
+        self.phone_region = code
+        return rx.toast.success(self._t(N_("Default phone country saved.")))
