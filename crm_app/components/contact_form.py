@@ -161,121 +161,98 @@ def custom_field(d: rx.Var[dict[str, str]], state=F) -> rx.Component:
 
 def contact_form_dialog() -> rx.Component:
     grid = {"columns": rx.breakpoints(initial="1", sm="2"), "spacing": "3", "width": "100%"}
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(F.contact_id > 0, T("Edit contact"), T("New contact"))),
-            rx.form(
-                rx.vstack(
-                    rx.grid(
-                        text_field(T("First name"), "first_name"),
-                        text_field(T("Last name"), "last_name"),
-                        text_field(T("Job title"), "title"),
-                        company_picker(),
-                        **grid,
-                    ),
-                    rx.text(T("E-mail addresses"), size="2", weight="medium"),
-                    _rows(
-                        "email",
-                        F.emails,
-                        [(v, t) for v, t in EMAIL_LABELS],
-                        T("name@example.com"),
-                        "email",
-                    ),
-                    rx.text(T("Phone numbers"), size="2", weight="medium"),
-                    _rows(
-                        "phone",
-                        F.phones,
-                        [(v, t) for v, t in PHONE_LABELS],
-                        T("+372 5555 1234"),
-                        "tel",
-                    ),
-                    rx.grid(
-                        select_field(
-                            T("Owner"),
-                            "owner_id",
-                            F.owners,
-                            allow_empty=True,
-                            empty_label=T("No owner"),
-                        ),
-                        select_field(T("Lifecycle stage"), "lifecycle_stage", F.stages),
-                        text_field(
-                            T("Source"),
-                            "source",
-                            placeholder=T("e.g. website, referral, trade show"),
-                        ),
-                        text_field(T("Tags"), "tags", placeholder=T("Tags, separated by commas")),
-                        **grid,
-                    ),
-                    rx.grid(
-                        text_field(T("Street"), "street"),
-                        text_field(T("City"), "city"),
-                        text_field(T("Postal code"), "postal_code"),
-                        select_field(
-                            T("Country"),
-                            "country",
-                            F.countries,
-                            allow_empty=True,
-                            empty_label=T("Not set"),
-                        ),
-                        **grid,
-                    ),
-                    rx.grid(
-                        select_field(
-                            T("Preferred channel"),
-                            "channel",
-                            F.channels,
-                            allow_empty=True,
-                            empty_label=T("No preference"),
-                        ),
-                        select_field(
-                            T("Preferred language"),
-                            "language",
-                            F.languages,
-                            allow_empty=True,
-                            empty_label=T("No preference"),
-                        ),
-                        **grid,
-                    ),
-                    rx.hstack(
-                        rx.checkbox(
-                            T("Agreed to receive e-mail"),
-                            name="consent_email",
-                            default_checked=F.values.get("consent_email", "") == "1",
-                        ),
-                        rx.checkbox(
-                            T("Do not call"),
-                            name="do_not_call",
-                            default_checked=F.values.get("do_not_call", "") == "1",
-                        ),
-                        spacing="5",
-                        wrap="wrap",
-                    ),
-                    rx.cond(
-                        F.custom_defs.length() > 0,
-                        rx.grid(rx.foreach(F.custom_defs, lambda d: custom_field(d)), **grid),
-                    ),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button(
-                                T("Cancel"), variant="soft", color_scheme="gray", type="button"
-                            )
-                        ),
-                        rx.button(T("Save"), type="submit", data_testid="save-contact"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=F.submit,
-                reset_on_submit=False,
-                no_validate=True,
-                key=F.form_key,
+    return form_fields.record_dialog(
+        F,
+        title=rx.cond(F.contact_id > 0, T("Edit contact"), T("New contact")),
+        body=[
+            rx.grid(
+                text_field(T("First name"), "first_name"),
+                text_field(T("Last name"), "last_name"),
+                text_field(T("Job title"), "title"),
+                company_picker(),
+                **grid,
             ),
-            max_width="720px",
-            max_height="90vh",
-            overflow_y="auto",
-        ),
-        open=F.open,
-        on_open_change=F.set_open,
+            rx.text(T("E-mail addresses"), size="2", weight="medium"),
+            _rows(
+                "email",
+                F.emails,
+                [(v, t) for v, t in EMAIL_LABELS],
+                T("name@example.com"),
+                "email",
+            ),
+            rx.text(T("Phone numbers"), size="2", weight="medium"),
+            _rows(
+                "phone",
+                F.phones,
+                [(v, t) for v, t in PHONE_LABELS],
+                T("+372 5555 1234"),
+                "tel",
+            ),
+            rx.grid(
+                select_field(
+                    T("Owner"),
+                    "owner_id",
+                    F.owners,
+                    allow_empty=True,
+                    empty_label=T("No owner"),
+                ),
+                select_field(T("Lifecycle stage"), "lifecycle_stage", F.stages),
+                text_field(
+                    T("Source"),
+                    "source",
+                    placeholder=T("e.g. website, referral, trade show"),
+                ),
+                text_field(T("Tags"), "tags", placeholder=T("Tags, separated by commas")),
+                **grid,
+            ),
+            rx.grid(
+                text_field(T("Street"), "street"),
+                text_field(T("City"), "city"),
+                text_field(T("Postal code"), "postal_code"),
+                select_field(
+                    T("Country"),
+                    "country",
+                    F.countries,
+                    allow_empty=True,
+                    empty_label=T("Not set"),
+                ),
+                **grid,
+            ),
+            rx.grid(
+                select_field(
+                    T("Preferred channel"),
+                    "channel",
+                    F.channels,
+                    allow_empty=True,
+                    empty_label=T("No preference"),
+                ),
+                select_field(
+                    T("Preferred language"),
+                    "language",
+                    F.languages,
+                    allow_empty=True,
+                    empty_label=T("No preference"),
+                ),
+                **grid,
+            ),
+            rx.hstack(
+                rx.checkbox(
+                    T("Agreed to receive e-mail"),
+                    name="consent_email",
+                    default_checked=F.values.get("consent_email", "") == "1",
+                ),
+                rx.checkbox(
+                    T("Do not call"),
+                    name="do_not_call",
+                    default_checked=F.values.get("do_not_call", "") == "1",
+                ),
+                spacing="5",
+                wrap="wrap",
+            ),
+            rx.cond(
+                F.custom_defs.length() > 0,
+                rx.grid(rx.foreach(F.custom_defs, lambda d: custom_field(d)), **grid),
+            ),
+        ],
+        save_test_id="save-contact",
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.forms import field_label
+from crm_app.components.i18n import T
 
 
 def error(key: str | rx.Var[str], state) -> rx.Component:
@@ -59,4 +60,45 @@ def select_field(
         ),
         error(name, state),
         width="100%",
+    )
+
+
+def record_dialog(
+    state, *, title: rx.Var, body: list[rx.Component], save_test_id: str
+) -> rx.Component:
+    """The add/edit dialog every record form uses: title, the fields, Cancel and Save.
+
+    The form remounts (``form_key``) each time it opens, so defaults are the record's values;
+    it is not reset on submit, so a rejected save keeps what was typed.
+    """
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(title),
+            rx.form(
+                rx.vstack(
+                    *body,
+                    rx.hstack(
+                        rx.dialog.close(
+                            rx.button(
+                                T("Cancel"), variant="soft", color_scheme="gray", type="button"
+                            )
+                        ),
+                        rx.button(T("Save"), type="submit", data_testid=save_test_id),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=state.submit,
+                reset_on_submit=False,
+                no_validate=True,  # the server's messages appear beside each field
+                key=state.form_key,
+            ),
+            max_width="720px",
+            max_height="90vh",
+            overflow_y="auto",
+        ),
+        open=state.open,
+        on_open_change=state.set_open,
     )

@@ -8,6 +8,24 @@ from crm_app.components.data_table import column_label
 from crm_app.components.i18n import T
 
 
+def filter_value(state, name: str) -> rx.Var[str]:
+    return state.filters.get(name, "").to(str)
+
+
+def filter_setter(state, name: str):
+    return lambda value: state.set_filter(name, value)
+
+
+def name_cell(r: rx.Var[dict[str, str]], radius: str = "full") -> rx.Component:
+    """The first column of a list: initials and the record's name."""
+    return rx.hstack(
+        rx.avatar(fallback=r["initials"], size="1", radius=radius),
+        rx.text(r["name"], size="2", weight="medium", dir="auto"),
+        spacing="2",
+        align="center",
+    )
+
+
 def column_chooser(state) -> rx.Component:
     """Show or hide columns; the name column always shows."""
     return rx.popover.root(

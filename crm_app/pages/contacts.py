@@ -9,27 +9,28 @@ from crm_app.components.contact_form import contact_form_dialog
 from crm_app.components.data_table import data_table, pager
 from crm_app.components.filters import filter_label, option_select, reset_button
 from crm_app.components.i18n import T
-from crm_app.components.list_tools import column_chooser, delete_selected
+from crm_app.components.list_tools import (
+    column_chooser,
+    delete_selected,
+    filter_setter,
+    filter_value,
+    name_cell,
+)
 from crm_app.components.shell import app_shell, page_header
 from crm_app.state.contact_form import ContactFormState
 from crm_app.state.contacts import ContactsState as S
 
 
 def _f(name: str) -> rx.Var[str]:
-    return S.filters.get(name, "").to(str)
+    return filter_value(S, name)
 
 
 def _set(name: str):
-    return lambda value: S.set_filter(name, value)
+    return filter_setter(S, name)
 
 
 def _name_cell(r: rx.Var[dict[str, str]]) -> rx.Component:
-    return rx.hstack(
-        rx.avatar(fallback=r["initials"], size="1", radius="full"),
-        rx.text(r["name"], size="2", weight="medium", dir="auto"),
-        spacing="2",
-        align="center",
-    )
+    return name_cell(r, "full")
 
 
 def filter_bar() -> rx.Component:

@@ -108,12 +108,7 @@ class ContactsState(RecordListMixin, AppState):
             + [Column(f"custom:{f.key}", f.label, sortable=True, translate=False) for f in fields],
             DEFAULT_VISIBLE,
         )
-        self.rows = [list_views.contact_cells(r, me) for r in result.rows]
-        self.total, self.page = result.total, result.page
-        self.pages = max(1, -(-result.total // result.page_size))
-        self.count_label = list_views.count_label(result, me.locale)
-        self.selected = [s for s in self.selected if s in {r["id"] for r in self.rows}]
-        self.loaded = True
+        self._show(result, [list_views.contact_cells(r, me) for r in result.rows], me.locale)
 
     @guarded()
     def load(self):

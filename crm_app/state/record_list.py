@@ -54,6 +54,17 @@ class RecordListMixin(rx.State, mixin=True):
     def _reload(self) -> None:  # pragma: no cover - each list implements it
         raise NotImplementedError
 
+    def _show(self, result, rows: list[dict[str, str]], locale: str) -> None:
+        """Put one page of results on screen and keep only the selection still visible."""
+        from . import list_views
+
+        self.rows = rows
+        self.total, self.page = result.total, result.page
+        self.pages = max(1, -(-result.total // result.page_size))
+        self.count_label = list_views.count_label(result, locale)
+        self.selected = [s for s in self.selected if s in {r["id"] for r in rows}]
+        self.loaded = True
+
     def _choose_columns(self, all_columns: list[Column], default: list[str]) -> None:
         self.all_columns = all_columns
         known = {c.id for c in all_columns}
