@@ -39,7 +39,7 @@ def filter_bar() -> rx.Component:
         rx.input(
             rx.input.slot(rx.icon("search", size=16)),
             placeholder=T("Search name, website or city"),
-            default_value=_f("search"),
+            value=_f("search"),
             on_change=_set("search"),
             debounce_timeout=300,
             width="260px",
@@ -68,7 +68,7 @@ def filter_bar() -> rx.Component:
         ),
         rx.input(
             placeholder=T("City"),
-            default_value=_f("city"),
+            value=_f("city"),
             on_change=_set("city"),
             debounce_timeout=400,
             width="140px",

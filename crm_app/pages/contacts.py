@@ -39,7 +39,7 @@ def filter_bar() -> rx.Component:
         rx.input(
             rx.input.slot(rx.icon("search", size=16)),
             placeholder=T("Search name, e-mail, phone or company"),
-            default_value=_f("search"),
+            value=_f("search"),
             on_change=_set("search"),
             debounce_timeout=300,
             width="280px",
@@ -64,7 +64,7 @@ def filter_bar() -> rx.Component:
         ),
         rx.input(
             placeholder=T("City"),
-            default_value=_f("city"),
+            value=_f("city"),
             on_change=_set("city"),
             debounce_timeout=400,
             width="140px",
@@ -96,13 +96,13 @@ def more_filters() -> rx.Component:
         rx.hstack(
             rx.input(
                 type="date",
-                default_value=_f("created_from"),
+                value=_f("created_from"),
                 on_change=_set("created_from"),
                 aria_label=T("Created from"),
             ),
             rx.input(
                 type="date",
-                default_value=_f("created_to"),
+                value=_f("created_to"),
                 on_change=_set("created_to"),
                 aria_label=T("Created until"),
             ),
@@ -120,7 +120,7 @@ def more_filters() -> rx.Component:
             (_f("contacted") == "before") | (_f("contacted") == "after"),
             rx.input(
                 type="date",
-                default_value=_f("contacted_value"),
+                value=_f("contacted_value"),
                 on_change=_set("contacted_value"),
                 aria_label=T("Date"),
             ),
@@ -130,7 +130,7 @@ def more_filters() -> rx.Component:
             rx.input(
                 type="number",
                 min="1",
-                default_value=_f("contacted_value"),
+                value=_f("contacted_value"),
                 on_change=_set("contacted_value"),
                 debounce_timeout=400,
                 aria_label=T("Days"),
@@ -161,7 +161,7 @@ def more_filters() -> rx.Component:
                         on_change=_set("custom_op"),
                     ),
                     rx.input(
-                        default_value=_f("custom_value"),
+                        value=_f("custom_value"),
                         on_change=_set("custom_value"),
                         debounce_timeout=400,
                         aria_label=T("Value"),
