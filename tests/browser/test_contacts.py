@@ -115,6 +115,7 @@ def test_global_search_with_the_keyboard(page: Page, base_url: str, running_app)
     with session_scope(running_app.db_url) as session:
         name = session.exec(select(Contact.last_name).where(Contact.last_name != "").limit(1)).one()
     log_in(page, base_url, *ADMIN)
+    expect(page.get_by_test_id("open-pipeline-value")).not_to_have_text("")  # hydrated
     page.keyboard.press("/")
     box = page.get_by_test_id("global-search-input")
     expect(box).to_be_focused()
