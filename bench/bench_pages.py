@@ -44,8 +44,8 @@ OVERVIEW = "overview____overview_state"
 # (sidebar label, data marker, substate whose on-load delta carries the page's data)
 PAGES = [
     ("Dashboard", "dashboard", "dashboard____dashboard_state"),
-    ("Contacts", "counts", OVERVIEW),
-    ("Companies", "counts", OVERVIEW),
+    ("Contacts", "list", "contacts____contacts_state"),
+    ("Companies", "list", "companies____companies_state"),
     ("Pipeline", "counts", OVERVIEW),
     ("Tickets", "counts", OVERVIEW),
     ("Analytics", "counts", OVERVIEW),
@@ -66,6 +66,8 @@ INIT_JS = """(() => {
     },
     counts: () => qa('[data-testid^="count-"]').every((e) => /\\d/.test(e.textContent)
       && !e.textContent.includes("…")) && !!q('[data-testid^="count-"]'),
+    list: () => /\\d/.test(q('[data-testid="result-count"]')?.textContent || "")
+      && !!q('[data-testid$="-table-row"]'),
     settings: () => !!qa('[role="tab"]').find((t) => t.textContent.includes("My profile"))?.checkVisibility(),
   };
   document.addEventListener("click", (e) => { B.t0 = e.timeStamp; }, true);

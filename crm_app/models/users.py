@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from .base import created_field, json_field
@@ -21,7 +22,8 @@ class Role(StrEnum):
 
 class User(SQLModel, table=True):
     __tablename__ = "users"
-    __table_args__ = {"extend_existing": True}
+    # (name, id): sorting contacts by owner walks this index instead of sorting every contact.
+    __table_args__ = (sa.Index("ix_users_name_id", "name", "id"), {"extend_existing": True})
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)
