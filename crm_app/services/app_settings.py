@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from sqlmodel import Session
 
@@ -48,8 +48,3 @@ def _zones() -> set[str]:
 
 def time_zone_names() -> list[str]:
     return sorted(_zones())
-
-
-def installation_zone(session: Session) -> ZoneInfo:
-    name = get(session, "time_zone") or "UTC"
-    return ZoneInfo(name if valid_time_zone(name) else "UTC")

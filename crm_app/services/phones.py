@@ -33,10 +33,6 @@ def normalize_country(raw: str | None) -> str:
     return str(raw or "").strip().upper()
 
 
-def is_country(code: str | None) -> bool:
-    return normalize_country(code) in country_codes()
-
-
 def phone_region(country: str | None, default_region: str | None) -> str | None:
     """The region to read national numbers with: the country if phonenumbers knows it."""
     for code in (normalize_country(country), normalize_country(default_region)):

@@ -52,8 +52,12 @@ class ContactFormState(AppState):
         self.stages = [
             [s, i18n.gettext(label, me.locale)] for s, label in list_views.STAGE_LABELS.items()
         ]
+        self.channels = [
+            [c, i18n.gettext(label, me.locale)] for c, label in list_views.CHANNEL_LABELS.items()
+        ]
         if not self.countries:
             self.countries = list_views.all_countries(me.locale)
+            self.languages = list_views.all_languages(me.locale)
         self.errors, self.company_hits = {}, []
         self.form_key += 1
         self.open = True
