@@ -13,6 +13,7 @@ from .customers import (
     Tag,
 )
 from .customization import CustomField, FieldType, Segment
+from .data_moves import DuplicateDismissal, ImportBatch, ImportChange
 from .sales import (
     Deal,
     DealLine,
@@ -35,6 +36,8 @@ __all__ = [
     "CompanyTag",
     "CustomField",
     "FieldType",
+    "ImportBatch",
+    "ImportChange",
     "Segment",
     "Contact",
     "ContactEmail",
@@ -43,6 +46,7 @@ __all__ = [
     "Deal",
     "DealLine",
     "DealStageChange",
+    "DuplicateDismissal",
     "ExchangeRate",
     "LifecycleStage",
     "Order",
