@@ -37,6 +37,7 @@ class ImportChange(SQLModel, table=True):
     __tablename__ = "import_changes"
     __table_args__ = (
         sa.Index("ix_import_changes_batch", "batch_id", "id"),
+        sa.Index("ix_import_changes_row_key", "entity", "row_key"),
         {"extend_existing": True},
     )
 
@@ -45,6 +46,9 @@ class ImportChange(SQLModel, table=True):
     entity: str = Field(max_length=20)
     record_id: int
     action: str = Field(max_length=10)  # "created" or "updated"
+    # A created record without an email: a digest of its row's values, so that importing the
+    # same file again finds it instead of creating it twice.
+    row_key: str | None = Field(default=None, max_length=64)
     # For "updated": the stored values the import replaced, incl. emails, phones and tags.
     before: dict[str, Any] = json_field()
 
