@@ -242,7 +242,9 @@ SENT_AFTER_CLICK_JS = """() => {
 }"""
 
 
-def measure(base: str, info: dict, runs: int, warmup: int, owners, countries) -> tuple:
+def measure(
+    base: str, info: dict, runs: int, warmup: int, owners, countries, only_open: bool = False
+) -> tuple:
     """Samples per table row, in the order of the table."""
     chromium = os.environ.get("RAPPORT_CHROMIUM") or "/usr/bin/chromium"
     with sync_playwright() as pw:
@@ -269,6 +271,10 @@ def measure(base: str, info: dict, runs: int, warmup: int, owners, countries) ->
             result = open_page(page, "Contacts", "contacts", KEY)
             sent = page.evaluate(SENT_AFTER_CLICK_JS)  # the route's first event went out
             b.keep("open", i, result | {"sent": sent, "countChanged": None, "rowsChanged": None})
+        if only_open:
+            chromium_version = browser.version
+            browser.close()
+            return b.samples, b.load, chromium_version
 
         b.part("next page")
         next_button = page.get_by_role("button", name="Next page")
@@ -610,6 +616,11 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--keep-db", "--db", type=Path, help="SQLite file to create once and reuse")
     parser.add_argument("--from-db", type=Path, help="copy this seeded database instead of seeding")
+    parser.add_argument(
+        "--open-only",
+        action="store_true",
+        help="measure only opening the list from the sidebar; print, write no doc",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="rapport-bench-contacts-"))
@@ -629,11 +640,25 @@ def main() -> int:
     try:
         print(f"App on port {port} (log: {tmp / 'server.log'}); measuring …", flush=True)
         samples, load, chromium_version = measure(
-            f"http://localhost:{port}", info, args.runs, args.warmup, owners, countries
+            f"http://localhost:{port}",
+            info,
+            args.runs,
+            args.warmup,
+            owners,
+            countries,
+            args.open_only,
         )
         load_avgs.append(os.getloadavg())
     finally:
         stop_app(proc)
+    if args.open_only:
+        opens = samples["open"]
+        for key in ("total", "sent", "server", "reply", "shown"):
+            median, p95, *_ = summary([r[key] for r in opens if r.get(key) is not None])
+            print(f"open {key}: median {median:.1f} ms, p95 {p95:.1f} ms")
+        print(f"load average {load_avgs[0][0]:.2f} → {load_avgs[-1][0]:.2f}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        return 0
     print("Timing the queries in Python …", flush=True)
     server = server_timings(url, args.runs, args.warmup, owners, countries)
     facts = machine_facts(db, url, chromium_version, load_avgs)

@@ -41,19 +41,21 @@ def data_table(
     test_id: str,
 ) -> rx.Component:
     """A dense table; the first column (the record's name) is rendered by ``first_column``."""
-    header = rx.table.header(
-        rx.table.row(
-            rx.table.column_header_cell(
-                rx.checkbox(
+    header = rx.el.thead(
+        rx.el.tr(
+            rx.el.th(
+                rx.el.input(
+                    type="checkbox",
                     checked=page_selected,
                     on_change=lambda _v: on_toggle_page,
                     aria_label=T("Select all on this page"),
+                    class_name="rp-check",
                 ),
-                width="36px",
+                class_name="rp-check-cell",
             ),
             rx.foreach(
                 columns,
-                lambda c: rx.table.column_header_cell(
+                lambda c: rx.el.th(
                     rx.hstack(
                         rx.text(column_label(c), size="1", weight="bold", white_space="nowrap"),
                         _sort_icon(c, sort, descending),
@@ -61,60 +63,44 @@ def data_table(
                         align="center",
                         cursor=rx.cond(c.sortable, "pointer", "default"),
                         on_click=rx.cond(c.sortable, on_sort(c.id), rx.noop()),
-                        aria_sort=rx.cond(
-                            sort == c.id, rx.cond(descending, "descending", "ascending"), "none"
-                        ),
                     ),
-                    position="sticky",
-                    top="0",
-                    background="var(--color-panel-solid)",
-                    z_index="1",
+                    aria_sort=rx.cond(
+                        sort == c.id, rx.cond(descending, "descending", "ascending"), "none"
+                    ),
                 ),
             ),
         )
     )
 
+    # The body is plain HTML styled by assets/rapport.css (.rp-table): 50 rows × 9 cells of
+    # Radix components made opening the list rendering-bound (docs/performance.md).
     def row(r: rx.Var[dict[str, str]]) -> rx.Component:
-        return rx.table.row(
-            rx.table.cell(
-                rx.checkbox(
+        return rx.el.tr(
+            rx.el.td(
+                rx.el.input(
+                    type="checkbox",
                     checked=selected.contains(r["id"]),
                     on_change=lambda _v: on_toggle_row(r["id"]),
                     aria_label=T("Select row"),
+                    class_name="rp-check",
                 ),
                 on_click=rx.stop_propagation,
             ),
-            rx.foreach(
-                columns,
-                lambda c, i: rx.table.cell(
-                    rx.cond(
-                        i == 0, first_column(r), rx.text(r[c.id], size="2", dir="auto", trim="end")
-                    ),
-                    white_space="nowrap",
-                    max_width="280px",
-                    overflow="hidden",
-                    text_overflow="ellipsis",
-                ),
-            ),
+            rx.el.td(first_column(r)),
+            rx.foreach(columns[1:], lambda c: rx.el.td(r[c.id], dir="auto")),
             on_click=on_row_click(r["id"]),
-            cursor="pointer",
-            _hover={"background": "var(--gray-a2)"},
             data_testid=f"{test_id}-row",
         )
 
     return rx.box(
-        rx.table.root(
+        rx.el.table(
             header,
-            rx.table.body(rx.foreach(rows, row)),
-            size="1",
-            variant="surface",
-            width="100%",
+            rx.el.tbody(rx.foreach(rows, row)),
+            class_name="rp-table",
         ),
-        overflow="auto",
+        class_name="rp-table-wrap",
         max_height="calc(100vh - 300px)",
         min_height="240px",
-        width="100%",
-        border_radius="var(--radius-3)",
         data_testid=test_id,
     )
 

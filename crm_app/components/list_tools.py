@@ -17,12 +17,11 @@ def filter_setter(state, name: str):
 
 
 def name_cell(r: rx.Var[dict[str, str]], radius: str = "full") -> rx.Component:
-    """The first column of a list: initials and the record's name."""
-    return rx.hstack(
-        rx.avatar(fallback=r["initials"], size="1", radius=radius),
-        rx.text(r["name"], size="2", weight="medium", dir="auto"),
-        spacing="2",
-        align="center",
+    """The first column of a list: initials and the record's name (plain HTML, see .rp-table)."""
+    return rx.el.span(
+        rx.el.span(r["initials"], class_name=f"rp-avatar rp-avatar-{radius}", aria_hidden="true"),
+        rx.el.span(r["name"], class_name="rp-name", dir="auto"),
+        class_name="rp-name-cell",
     )
 
 

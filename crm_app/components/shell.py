@@ -8,6 +8,8 @@ from crm_app.components.global_search import global_search
 from crm_app.components.i18n import T, localized
 from crm_app.services.i18n import N_
 from crm_app.state.base import AppState
+from crm_app.state.companies import CompaniesState
+from crm_app.state.contacts import ContactsState
 
 NAV: list[tuple[str, str, str]] = [
     (N_("Dashboard"), "/", "layout-dashboard"),
@@ -18,6 +20,9 @@ NAV: list[tuple[str, str, str]] = [
     (N_("Analytics"), "/analytics", "chart-column"),
     (N_("Settings"), "/settings", "settings"),
 ]
+
+# Lists whose data the click on their sidebar link starts loading, before the page mounts.
+PREFETCH = {"/contacts": ContactsState.prefetch, "/companies": CompaniesState.prefetch}
 
 SIDEBAR_WIDTH = "232px"
 
@@ -61,6 +66,7 @@ def nav_item(label: str, href: str, icon: str, active: bool) -> rx.Component:
         underline="none",
         width="100%",
         aria_current="page" if active else None,
+        on_click=PREFETCH.get(href),
     )
 
 

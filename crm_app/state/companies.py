@@ -95,12 +95,11 @@ class CompaniesState(RecordListMixin, AppState):
         )
         self._show(result, [company_cells(r, me) for r in result.rows], me.locale)
 
-    @guarded()
-    def load(self):
+    def _load_options(self) -> None:
         me = caller()
         with session_scope() as session:
             raw = company_query.company_filter_options(session)
-        self.options = {
+        options = {
             "owners": [[str(i), n] for i, n in raw["owners"]],
             "industries": [[i, i] for i in raw["industries"]],
             "tags": [[str(i), n] for i, n in raw["tags"]],
@@ -109,7 +108,7 @@ class CompaniesState(RecordListMixin, AppState):
                 key=lambda p: p[1],
             ),
         }
-        self._reload()
+        self._update(options=options)
 
     @guarded(Perm.COMPANIES_WRITE)
     def bulk_delete(self):

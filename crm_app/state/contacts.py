@@ -102,7 +102,7 @@ class ContactsState(RecordListMixin, AppState):
             self.filter_error = self._t(list_views.first_error(exc))
             self.rows, self.total, self.count_label = [], 0, ""
             return
-        self.filter_error = ""
+        self._update(filter_error="")
         self._choose_columns(
             BUILTIN_COLUMNS
             + [Column(f"custom:{f.key}", f.label, sortable=True, translate=False) for f in fields],
@@ -110,13 +110,13 @@ class ContactsState(RecordListMixin, AppState):
         )
         self._show(result, [list_views.contact_cells(r, me) for r in result.rows], me.locale)
 
-    @guarded()
-    def load(self):
+    def _load_options(self) -> None:
         me = caller()
         with session_scope() as session:
-            self.options = list_views.contact_options(session, me.locale)
-            self.segments = list_views.segment_rows(session, me.id, "contact")
-        self._reload()
+            self._update(
+                options=list_views.contact_options(session, me.locale),
+                segments=list_views.segment_rows(session, me.id, "contact"),
+            )
 
     # -- bulk actions ---------------------------------------------------------------------
     def _bulk(self, action, done: tuple[str, str]):

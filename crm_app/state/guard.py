@@ -85,6 +85,21 @@ def guarded(perm: Perm = Perm.READ) -> Callable[[Callable[..., Any]], Callable[.
                     _CALLER.reset(token)
 
             wrapper: Callable[..., Any] = agen_wrapper
+        elif inspect.isgeneratorfunction(fn):
+
+            @functools.wraps(fn)
+            def gen_wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+                user = _check(self)
+                if user is None:
+                    yield _denial(self)
+                    return
+                token = _CALLER.set(user)
+                try:
+                    yield from fn(self, *args, **kwargs)
+                finally:
+                    _CALLER.reset(token)
+
+            wrapper = gen_wrapper
         elif inspect.iscoroutinefunction(fn):
 
             @functools.wraps(fn)

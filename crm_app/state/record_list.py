@@ -6,6 +6,7 @@ A mixin: each list state (contacts, companies) supplies ``_reload``, its sorts a
 from __future__ import annotations
 
 import dataclasses
+import time
 from typing import ClassVar
 
 import reflex as rx
@@ -26,6 +27,7 @@ class Column:
     translate: bool = True
 
 
+PREFETCH_FRESH_S = 3.0
 ALL = "__all__"  # the "no filter" choice (a select item cannot have an empty value)
 
 
@@ -50,6 +52,31 @@ class RecordListMixin(rx.State, mixin=True):
     # Set by each list: which filter names and sorts a browser may ask for.
     _filter_names: ClassVar[frozenset[str]] = frozenset()
     _sorts: ClassVar[tuple[str, ...]] = ()
+    # When the sidebar click loaded the list (monotonic seconds); the page's own on-load
+    # that follows within PREFETCH_FRESH_S does not load it a second time.
+    _prefetched_at: float = 0.0
+
+    def _load_options(self) -> None:  # pragma: no cover - each list implements it
+        raise NotImplementedError
+
+    @guarded()
+    def load(self):
+        """The page's on-load: the list first, then the filter choices (sent if changed)."""
+        if time.monotonic() - self._prefetched_at < PREFETCH_FRESH_S:
+            self._prefetched_at = 0.0
+            return
+        self._reload()
+        yield
+        self._load_options()
+
+    @guarded()
+    def prefetch(self):
+        """The sidebar link's click: the server loads the list while the browser is still
+        mounting the page, instead of after (the page's on-load then finds it fresh)."""
+        self._reload()
+        yield
+        self._load_options()
+        self._prefetched_at = time.monotonic()
 
     def _reload(self) -> None:  # pragma: no cover - each list implements it
         raise NotImplementedError
@@ -58,18 +85,32 @@ class RecordListMixin(rx.State, mixin=True):
         """Put one page of results on screen and keep only the selection still visible."""
         from . import list_views
 
-        self.rows = rows
-        self.total, self.page = result.total, result.page
-        self.pages = max(1, -(-result.total // result.page_size))
-        self.count_label = list_views.count_label(result, locale)
-        self.selected = [s for s in self.selected if s in {r["id"] for r in rows}]
-        self.loaded = True
+        self.rows = rows  # always sent: the reply that says "this is the current page"
+        ids = {r["id"] for r in rows}
+        self._update(
+            total=result.total,
+            page=result.page,
+            pages=max(1, -(-result.total // result.page_size)),
+            count_label=list_views.count_label(result, locale),
+            selected=[s for s in self.selected if s in ids],
+            loaded=True,
+        )
+
+    def _update(self, **values) -> None:
+        """Assign only the vars whose value changed: an unchanged var is not sent to the
+        browser again, and what shows it is not rendered again (e.g. the filter selects)."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
 
     def _choose_columns(self, all_columns: list[Column], default: list[str]) -> None:
-        self.all_columns = all_columns
         known = {c.id for c in all_columns}
-        self.visible = [c for c in self.visible if c in known] or default
-        self.columns = [c for c in all_columns if c.id in self.visible]
+        visible = [c for c in self.visible if c in known] or default
+        self._update(
+            all_columns=all_columns,
+            visible=visible,
+            columns=[c for c in all_columns if c.id in visible],
+        )
 
     @guarded()
     def set_filter(self, name: str, value: str):
