@@ -6,6 +6,7 @@ import functools
 
 import reflex as rx
 
+from crm_app.api import api
 from crm_app.pages.companies import companies_page
 from crm_app.pages.contacts import contacts_page
 from crm_app.pages.dashboard import dashboard_page
@@ -25,6 +26,7 @@ from crm_app.state.preferences import PreferencesState
 from crm_app.state.users_admin import UsersAdminState
 
 app = rx.App(
+    api_transformer=api,
     stylesheets=["/rapport.css"],
     head_components=[rx.el.meta(name="color-scheme", content="light dark")],
 )
