@@ -6,7 +6,7 @@ import reflex as rx
 
 from crm_app.components.filters import option_select
 from crm_app.components.i18n import T
-from crm_app.components.list_tools import column_chooser, delete_selected
+from crm_app.components.list_tools import column_chooser, delete_selected, export_menu
 from crm_app.state.contacts import ContactsState as S
 
 
@@ -35,6 +35,7 @@ def segment_bar() -> rx.Component:
         ),
         save_segment_dialog(),
         column_chooser(S),
+        export_menu(S),
         spacing="2",
         align="center",
     )

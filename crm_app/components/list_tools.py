@@ -51,6 +51,45 @@ def column_chooser(state) -> rx.Component:
     )
 
 
+def export_menu(state) -> rx.Component:
+    """Download the list (all its pages, or its segment) or the selection as CSV or Excel."""
+    return rx.cond(
+        state.user_can_export,
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.button(
+                    rx.icon("download", size=14),
+                    T("Export"),
+                    variant="soft",
+                    color_scheme="gray",
+                    data_testid="export-menu",
+                )
+            ),
+            rx.menu.content(
+                rx.menu.label(rx.text(state.count_label, size="1")),
+                rx.menu.item(T("Whole list as CSV"), on_click=state.export("csv", "list")),
+                rx.menu.item(
+                    T("Whole list as Excel (.xlsx)"), on_click=state.export("xlsx", "list")
+                ),
+                rx.cond(
+                    state.selected.length() > 0,
+                    rx.fragment(
+                        rx.menu.separator(),
+                        rx.menu.label(rx.text(state.selected_label, size="1")),
+                        rx.menu.item(
+                            T("Selection as CSV"), on_click=state.export("csv", "selection")
+                        ),
+                        rx.menu.item(
+                            T("Selection as Excel (.xlsx)"),
+                            on_click=state.export("xlsx", "selection"),
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
 def delete_selected(state, title: rx.Var, warning: rx.Var) -> rx.Component:
     """Delete with a confirmation that names how many records go."""
     return rx.alert_dialog.root(

@@ -12,6 +12,7 @@ from crm_app.components.i18n import T
 from crm_app.components.list_tools import (
     column_chooser,
     delete_selected,
+    export_menu,
     filter_setter,
     filter_value,
     name_cell,
@@ -75,6 +76,7 @@ def filter_bar() -> rx.Component:
             aria_label=T("City"),
         ),
         column_chooser(S),
+        export_menu(S),
         reset_button(S.reset_filters, S.filters.length() > 0),
         gap="2",
         wrap="wrap",

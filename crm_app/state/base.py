@@ -25,6 +25,7 @@ class AppState(rx.State):
     user_role_label: str = ""
     user_is_admin: bool = False
     user_can_write: bool = False
+    user_can_export: bool = False
     # The interface language: its code, its direction, and its catalog (msgid → text).
     locale: str = "en"
     text_dir: str = "ltr"
@@ -60,6 +61,7 @@ class AppState(rx.State):
             self.user_can_write = can(user.role, Perm.CONTACTS_WRITE) or can(
                 user.role, Perm.TICKETS_WRITE
             )
+            self.user_can_export = can(user.role, Perm.REPORTS)
 
     @rx.var
     def user_initials(self) -> str:

@@ -74,6 +74,11 @@ def company_cells(row: CompanyRow, me) -> dict[str, str]:
 class CompaniesState(RecordListMixin, AppState):
     _filter_names: ClassVar[frozenset[str]] = FILTER_NAMES
     _sorts: ClassVar[tuple[str, ...]] = company_query.COMPANY_SORTS
+    _entity: ClassVar[str] = "companies"
+    _entity_label: ClassVar[str] = N_("Companies")
+
+    def _filters(self) -> CompanyFilters:
+        return company_filters(self.filters)
 
     def _reload(self) -> None:
         me = caller()
@@ -81,7 +86,7 @@ class CompaniesState(RecordListMixin, AppState):
             fields = custom_fields.list_fields(session, "company")
             result = company_query.list_companies(
                 session,
-                company_filters(self.filters),
+                self._filters(),
                 sort=self.sort,
                 descending=self.descending,
                 page=self.page,

@@ -63,6 +63,8 @@ FILTER_NAMES = frozenset(
 class ContactsState(RecordListMixin, AppState):
     _filter_names: ClassVar[frozenset[str]] = FILTER_NAMES
     _sorts: ClassVar[tuple[str, ...]] = contact_query.SORTS
+    _entity: ClassVar[str] = "contacts"
+    _entity_label: ClassVar[str] = N_("Contacts")
 
     # -- loading -------------------------------------------------------------------------
     def _filters(self) -> ContactFilters:

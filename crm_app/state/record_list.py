@@ -11,10 +11,12 @@ from typing import ClassVar
 
 import reflex as rx
 
-from crm_app.services import i18n
+from crm_app.db import session_scope
+from crm_app.services import clock, downloads, exporting, i18n, segments
 from crm_app.services.i18n import N_, NP_
+from crm_app.services.permissions import Perm
 
-from .guard import guarded
+from .guard import caller, guarded
 
 
 @dataclasses.dataclass
@@ -57,6 +59,9 @@ class RecordListMixin(rx.State, mixin=True):
     _prefetched_at: float = 0.0
 
     def _load_options(self) -> None:  # pragma: no cover - each list implements it
+        raise NotImplementedError
+
+    def _filters(self):  # pragma: no cover - each list implements it
         raise NotImplementedError
 
     @guarded()
@@ -172,5 +177,42 @@ class RecordListMixin(rx.State, mixin=True):
     def _selected_ids(self) -> list[int]:
         return [int(s) for s in self.selected if s.isdigit()]
 
+    # -- export ------------------------------------------------------------------------------
+    _entity: ClassVar[str] = ""  # "contacts" or "companies" (exporting.ENTITIES)
+
+    @guarded(Perm.REPORTS)
+    def export(self, fmt: str, scope: str):
+        """Download the whole list (its filters, or its segment) or the selection as CSV/XLSX."""
+        fmt, scope = str(fmt), str(scope)
+        if fmt not in ("csv", "xlsx") or scope not in ("list", "selection"):
+            return None
+        me = caller()
+        options: dict = {"tz": me.time_zone}
+        if scope == "selection":
+            options["ids"] = self._selected_ids()
+            if not options["ids"]:
+                return rx.toast.info(self._t(NOTHING_SELECTED))
+        with session_scope() as session:
+            segment = (
+                segments.get_visible(session, int(self.segment_id), me.id)
+                if scope == "list" and self.segment_id.isdigit()
+                else None
+            )
+            if segment is not None:
+                options["segment"] = segment
+            elif scope == "list":
+                options |= {"filters": self._filters(), "sort": self.sort}
+                options["descending"] = self.descending
+            name = segment.name if segment is not None else self._t(self._entity_label)
+            day = clock.local_today(me.time_zone).isoformat()
+            download = downloads.prepare(me.id, f"{name} {day}.{fmt}")
+            n = exporting.export_records(session, self._entity, download.path, fmt, **options)
+        done = i18n.ngettext(*EXPORTED, n, self.locale)
+        return [rx.download(url=download.url, filename=download.filename), rx.toast.success(done)]
+
+    # what an export of the whole list is called ("Contacts 2026-11-25.xlsx"), a msgid
+    _entity_label: ClassVar[str] = ""
+
 
 NOTHING_SELECTED = N_("Select records first.")
+EXPORTED = NP_("{n} record exported.", "{n} records exported.")
