@@ -10,6 +10,7 @@ from crm_app.api import api
 from crm_app.pages.companies import companies_page
 from crm_app.pages.contacts import contacts_page
 from crm_app.pages.dashboard import dashboard_page
+from crm_app.pages.duplicates import duplicates_page
 from crm_app.pages.login import login_page
 from crm_app.pages.not_found import not_found_page
 from crm_app.pages.settings import settings_page
@@ -20,6 +21,7 @@ from crm_app.state.contact_form import ContactFormState
 from crm_app.state.contacts import ContactsState
 from crm_app.state.custom_fields_admin import CustomFieldsState
 from crm_app.state.dashboard import DashboardState
+from crm_app.state.duplicates import DuplicatesState
 from crm_app.state.login import LoginState
 from crm_app.state.overview import OverviewState
 from crm_app.state.preferences import PreferencesState
@@ -38,6 +40,18 @@ app.add_page(
 )
 app.add_page(
     companies_page, route="/companies", title="Companies · Rapport", on_load=CompaniesState.load
+)
+app.add_page(
+    functools.partial(duplicates_page, "contact"),
+    route="/contacts/duplicates",
+    title="Duplicate contacts · Rapport",
+    on_load=DuplicatesState.load_contacts,
+)
+app.add_page(
+    functools.partial(duplicates_page, "company"),
+    route="/companies/duplicates",
+    title="Duplicate companies · Rapport",
+    on_load=DuplicatesState.load_companies,
 )
 # A record's own address opens its form over the list (until record pages arrive).
 app.add_page(

@@ -66,7 +66,7 @@ def export_menu(state) -> rx.Component:
                 )
             ),
             rx.menu.content(
-                rx.menu.label(rx.text(state.count_label, size="1")),
+                rx.text(state.count_label, size="1", color="var(--gray-11)", padding="4px 8px"),
                 rx.menu.item(T("Whole list as CSV"), on_click=state.export("csv", "list")),
                 rx.menu.item(
                     T("Whole list as Excel (.xlsx)"), on_click=state.export("xlsx", "list")
@@ -75,7 +75,12 @@ def export_menu(state) -> rx.Component:
                     state.selected.length() > 0,
                     rx.fragment(
                         rx.menu.separator(),
-                        rx.menu.label(rx.text(state.selected_label, size="1")),
+                        rx.text(
+                            state.selected_label,
+                            size="1",
+                            color="var(--gray-11)",
+                            padding="4px 8px",
+                        ),
                         rx.menu.item(
                             T("Selection as CSV"), on_click=state.export("csv", "selection")
                         ),

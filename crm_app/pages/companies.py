@@ -91,6 +91,15 @@ def companies_page() -> rx.Component:
         page_header(
             T("Companies"),
             T("The organisations your contacts work for."),
+            rx.link(
+                rx.button(
+                    rx.icon("copy", size=16),
+                    T("Duplicates"),
+                    variant="soft",
+                    color_scheme="gray",
+                ),
+                href="/companies/duplicates",
+            ),
             rx.button(
                 rx.icon("plus", size=16), T("New company"), on_click=CompanyFormState.open_new
             ),

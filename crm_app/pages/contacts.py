@@ -181,6 +181,15 @@ def contacts_page() -> rx.Component:
         page_header(
             T("Contacts"),
             T("Everyone you do business with."),
+            rx.link(
+                rx.button(
+                    rx.icon("copy", size=16),
+                    T("Duplicates"),
+                    variant="soft",
+                    color_scheme="gray",
+                ),
+                href="/contacts/duplicates",
+            ),
             rx.button(
                 rx.icon("plus", size=16), T("New contact"), on_click=ContactFormState.open_new
             ),
