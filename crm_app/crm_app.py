@@ -11,6 +11,7 @@ from crm_app.pages.companies import companies_page
 from crm_app.pages.contacts import contacts_page
 from crm_app.pages.dashboard import dashboard_page
 from crm_app.pages.duplicates import duplicates_page
+from crm_app.pages.importer import import_page
 from crm_app.pages.login import login_page
 from crm_app.pages.not_found import not_found_page
 from crm_app.pages.settings import settings_page
@@ -22,6 +23,7 @@ from crm_app.state.contacts import ContactsState
 from crm_app.state.custom_fields_admin import CustomFieldsState
 from crm_app.state.dashboard import DashboardState
 from crm_app.state.duplicates import DuplicatesState
+from crm_app.state.importer import ImportState
 from crm_app.state.login import LoginState
 from crm_app.state.overview import OverviewState
 from crm_app.state.preferences import PreferencesState
@@ -52,6 +54,18 @@ app.add_page(
     route="/companies/duplicates",
     title="Duplicate companies · Rapport",
     on_load=DuplicatesState.load_companies,
+)
+app.add_page(
+    functools.partial(import_page, "contact"),
+    route="/contacts/import",
+    title="Import contacts · Rapport",
+    on_load=ImportState.load_contacts,
+)
+app.add_page(
+    functools.partial(import_page, "company"),
+    route="/companies/import",
+    title="Import companies · Rapport",
+    on_load=ImportState.load_companies,
 )
 # A record's own address opens its form over the list (until record pages arrive).
 app.add_page(

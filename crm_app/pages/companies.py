@@ -93,6 +93,15 @@ def companies_page() -> rx.Component:
             T("The organisations your contacts work for."),
             rx.link(
                 rx.button(
+                    rx.icon("file-up", size=16),
+                    T("Import"),
+                    variant="soft",
+                    color_scheme="gray",
+                ),
+                href="/companies/import",
+            ),
+            rx.link(
+                rx.button(
                     rx.icon("copy", size=16),
                     T("Duplicates"),
                     variant="soft",

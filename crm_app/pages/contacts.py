@@ -183,6 +183,15 @@ def contacts_page() -> rx.Component:
             T("Everyone you do business with."),
             rx.link(
                 rx.button(
+                    rx.icon("file-up", size=16),
+                    T("Import"),
+                    variant="soft",
+                    color_scheme="gray",
+                ),
+                href="/contacts/import",
+            ),
+            rx.link(
+                rx.button(
                     rx.icon("copy", size=16),
                     T("Duplicates"),
                     variant="soft",

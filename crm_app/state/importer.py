@@ -1,0 +1,401 @@
+"""Import wizard for contacts and companies: upload → preview and mapping → dry run → import.
+
+The uploaded file is kept in a private folder (never Reflex's public upload folder) under a
+random name until it is imported or an hour has passed; only its path is in the state, as a
+backend-only var. The import runs in a worker thread so the progress bar can move.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import reflex as rx
+
+from crm_app import settings
+from crm_app.db import session_scope
+from crm_app.services import downloads, i18n, importing
+from crm_app.services.i18n import N_, NP_
+from crm_app.services.permissions import Perm, can
+
+from .base import AppState
+from .guard import caller, guarded
+
+MAX_BYTES = 25 * 1024 * 1024
+KEEP_S = 3600
+SKIP = "__skip__"  # "don't import this column" (a select item cannot have an empty value)
+CREATE = "__create__"  # "new custom field" for an unmapped column
+ENTITIES = ("contact", "company")
+STEPS = ("upload", "map", "checked", "done")
+NO_FILE = N_("Choose a CSV or Excel (.xlsx) file first.")
+TOO_BIG = N_("The file is larger than 25 MB. Split it into smaller files.")
+UNDONE = N_("The last import was undone: {removed} removed, {restored} restored.")
+DENIED = N_("Your role does not allow this.")
+
+
+def _folder() -> Path:
+    path = settings.DATA_DIR / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    for old in path.iterdir():
+        try:
+            if now - old.stat().st_mtime > KEEP_S:
+                old.unlink()
+        except OSError:
+            continue
+    return path
+
+
+def _perm(entity: str) -> Perm:
+    return Perm.CONTACTS_WRITE if entity == "contact" else Perm.COMPANIES_WRITE
+
+
+class ImportState(AppState):
+    entity: str = "contact"
+    step: str = "upload"
+    file_name: str = ""
+    row_count: int = 0
+    # one entry per column: header, a few sample cells, and the field it goes to
+    columns: list[dict[str, str]] = []
+    mapping: dict[str, str] = {}
+    field_options: list[list[str]] = []
+    # date columns whose order the file cannot tell: column → "" until chosen
+    ambiguous: dict[str, str] = {}
+    date_samples: dict[str, str] = {}
+    problem: str = ""
+    busy: bool = False
+    progress: int = 0
+    result: dict[str, Any] = {}
+    rejected: list[dict[str, str]] = []
+    last_batch: dict[str, str] = {}
+    _path: str = ""
+    _rejected_full: list[dict[str, Any]] = []
+    _headers: list[str] = []
+
+    # -- opening -------------------------------------------------------------------------
+    def _open(self, entity: str) -> None:
+        self.entity = entity
+        self._reset_wizard()
+        self._load_last()
+
+    def _reset_wizard(self) -> None:
+        if self._path:
+            Path(self._path).unlink(missing_ok=True)
+        self.step, self.file_name, self.row_count = "upload", "", 0
+        self.columns, self.mapping, self.ambiguous, self.date_samples = [], {}, {}, {}
+        self.problem, self.busy, self.progress = "", False, 0
+        self.result, self.rejected = {}, []
+        self._path, self._rejected_full, self._headers = "", [], []
+
+    def _load_last(self) -> None:
+        me = caller()
+        with session_scope() as session:
+            batch = importing.last_import(session, self.entity)
+            if batch is None:
+                self.last_batch = {}
+                return
+            summary = batch.summary or {}
+            self.last_batch = {
+                "id": str(batch.id),
+                "file": batch.file_name,
+                "when": i18n.localize_digits(
+                    batch.created_at.astimezone(_zone(me.time_zone)).strftime("%Y-%m-%d %H:%M"),
+                    me.locale,
+                ),
+                "summary": self._summary_text(summary),
+                "mine": "1" if batch.user_id == me.id else "",
+            }
+
+    @guarded()
+    def load_contacts(self):
+        self._open("contact")
+
+    @guarded()
+    def load_companies(self):
+        self._open("company")
+
+    @rx.var
+    def can_import(self) -> bool:
+        return bool(self.user_role) and can(self.user_role, _perm(self.entity))
+
+    @rx.var
+    def can_create_fields(self) -> bool:
+        return bool(self.user_role) and can(self.user_role, Perm.SETTINGS_MANAGE)
+
+    @rx.var
+    def ready(self) -> bool:
+        """Every ambiguous date column has an order."""
+        return all(self.ambiguous.values())
+
+    def _allowed(self) -> bool:
+        return self.entity in ENTITIES and can(caller().role, _perm(self.entity))
+
+    # -- upload and analysis ---------------------------------------------------------------
+    @guarded(Perm.CONTACTS_WRITE)
+    async def handle_upload(self, files: list[rx.UploadFile]):
+        if not self._allowed():
+            return rx.toast.error(self._t(DENIED))
+        if not files:
+            self.problem = self._t(NO_FILE)
+            return None
+        upload = files[0]
+        data = await upload.read()
+        name = Path(upload.name or upload.filename or "import.csv").name
+        self._reset_wizard()
+        if len(data) > MAX_BYTES:
+            self.problem = self._t(TOO_BIG)
+            return None
+        try:
+            table = importing.read_table(data, name)
+        except importing.ImportProblem as exc:
+            self.problem = i18n.format_message(exc.message, self.locale, **exc.values)
+            return None
+        path = _folder() / f"{secrets.token_urlsafe(24)}{Path(name).suffix.lower()[:6]}"
+        path.write_bytes(data)
+        self._path, self.file_name, self._headers = str(path), name, list(table.headers)
+        self.row_count = len(table.rows)
+        self._analyse(table, None)
+        self.step = "map"
+        return None
+
+    def _table(self) -> importing.Table:
+        return importing.read_table(Path(self._path).read_bytes(), self.file_name)
+
+    def _analyse(self, table: importing.Table, mapping: dict[str, str] | None) -> None:
+        me = caller()
+        with session_scope() as session:
+            found = importing.analyse(
+                session,
+                self.entity,
+                table,
+                mapping=mapping,
+                date_formats={c: o for c, o in self.ambiguous.items() if o},
+            )
+        self.mapping = {h: f or SKIP for h, f in found.mapping.items()}
+        samples: dict[str, list[str]] = {h: [] for h in table.headers}
+        for row in table.rows:
+            for header, cell in zip(table.headers, row, strict=False):
+                if cell.strip() and len(samples[header]) < 3:
+                    samples[header].append(cell.strip()[:40])
+        self.columns = [{"header": h, "samples": " · ".join(samples[h])} for h in table.headers]
+        options = [[name, i18n.gettext(label, me.locale)] for name, label in found.choices]
+        if self.can_create_fields:
+            options.append([CREATE, i18n.gettext(N_("New custom field (text)"), me.locale)])
+        self.field_options = [[SKIP, i18n.gettext(N_("Don't import"), me.locale)], *options]
+        self.ambiguous = {
+            d.column: self.ambiguous.get(d.column, "") for d in found.dates if d.ambiguous
+        }
+        self.date_samples = {d.column: ", ".join(d.samples[:3]) for d in found.dates}
+
+    @guarded(Perm.CONTACTS_WRITE)
+    def set_mapping(self, header: str, field: str):
+        header, field = str(header), str(field)
+        if header not in self.mapping or not self._path:
+            return
+        if field != SKIP and field != CREATE:
+            # one field, one column: the column that had this field gives it up
+            self.mapping = {h: (SKIP if f == field else f) for h, f in self.mapping.items()}
+        self.mapping = {**self.mapping, header: field}
+        self.problem = ""
+        if self.step == "checked":
+            self.step = "map"
+        try:
+            self._analyse(self._table(), self._chosen_mapping())
+        except importing.ImportProblem as exc:
+            self.problem = i18n.format_message(exc.message, self.locale, **exc.values)
+
+    @guarded(Perm.CONTACTS_WRITE)
+    def set_date_order(self, column: str, order: str):
+        column, order = str(column), str(order)
+        if column in self.ambiguous and order in importing.dates.ORDERS:
+            self.ambiguous = {**self.ambiguous, column: order}
+            if self.step == "checked":
+                self.step = "map"
+
+    def _chosen_mapping(self) -> dict[str, str]:
+        return {h: ("" if f in (SKIP, CREATE) else f) for h, f in self.mapping.items()}
+
+    def _create_fields(self) -> list[str]:
+        if not can(caller().role, Perm.SETTINGS_MANAGE):
+            return []
+        return [h for h, f in self.mapping.items() if f == CREATE]
+
+    @guarded(Perm.CONTACTS_WRITE)
+    def start_over(self):
+        self._reset_wizard()
+
+    # -- dry run and import ------------------------------------------------------------------
+    def _summary_text(self, summary: dict[str, Any]) -> str:
+        parts = [
+            i18n.ngettext(
+                *NP_("{n} created", "{n} created"), int(summary.get("created", 0)), self.locale
+            ),
+            i18n.ngettext(
+                *NP_("{n} updated", "{n} updated"), int(summary.get("updated", 0)), self.locale
+            ),
+            i18n.ngettext(
+                *NP_("{n} unchanged", "{n} unchanged"),
+                int(summary.get("unchanged", 0)),
+                self.locale,
+            ),
+        ]
+        rejected = summary.get("rejected", 0)
+        n = len(rejected) if isinstance(rejected, list) else int(rejected or 0)
+        parts.append(i18n.ngettext(*NP_("{n} rejected", "{n} rejected"), n, self.locale))
+        return " · ".join(parts)
+
+    def _show_result(self, result: importing.ImportResult) -> None:
+        self.result = {
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "rejected": len(result.rejected),
+            "merged": result.merged,
+            "companies_created": result.companies_created,
+            "custom_fields_created": result.custom_fields_created,
+            "rows": result.rows,
+            "dry_run": result.dry_run,
+        }
+        self._rejected_full = [r.as_dict() | {"values": r.values} for r in result.rejected]
+        # name the column of the user's file, not our field name
+        column_of = {f: h for h, f in result.mapping.items() if f}
+        self.rejected = [
+            {
+                "row": i18n.localize_digits(str(r.row), self.locale),
+                "field": column_of.get(r.field, r.field),
+                "reason": i18n.gettext(r.reason, self.locale),
+            }
+            for r in result.rejected[:200]
+        ]
+
+    @guarded(Perm.CONTACTS_WRITE)
+    def dry_run(self):
+        if not self._allowed() or not self._path:
+            return rx.toast.error(self._t(DENIED if self._path else NO_FILE))
+        me = caller()
+        self.problem = ""
+        try:
+            with session_scope() as session:
+                result = importing.run_import(
+                    session,
+                    self.entity,
+                    self._table(),
+                    mapping=self._chosen_mapping(),
+                    date_formats={c: o for c, o in self.ambiguous.items() if o},
+                    create_fields=self._create_fields(),
+                    dry_run=True,
+                    actor_id=me.id,
+                )
+                session.rollback()  # a dry run writes nothing, whatever happens
+        except importing.ImportProblem as exc:
+            self.problem = i18n.format_message(exc.message, self.locale, **exc.values)
+            return None
+        self._show_result(result)
+        self.step = "checked"
+        return None
+
+    @guarded(Perm.CONTACTS_WRITE)
+    async def run(self):
+        if not self._allowed() or not self._path:
+            yield rx.toast.error(self._t(DENIED if self._path else NO_FILE))
+            return
+        me = caller()
+        table = self._table()
+        mapping, create = self._chosen_mapping(), self._create_fields()
+        formats = {c: o for c, o in self.ambiguous.items() if o}
+        done = {"n": 0, "total": max(1, len(table.rows))}
+        lock = threading.Lock()
+
+        def progress(n: int, total: int) -> None:
+            with lock:
+                done["n"], done["total"] = n, max(1, total)
+
+        entity = self.entity
+
+        def work() -> importing.ImportResult:
+            with session_scope() as session:
+                return importing.run_import(
+                    session,
+                    entity,
+                    table,
+                    mapping=mapping,
+                    date_formats=formats,
+                    create_fields=create,
+                    actor_id=me.id,
+                    progress=progress,
+                )
+
+        self.busy, self.progress, self.problem = True, 0, ""
+        yield
+        task = asyncio.ensure_future(asyncio.to_thread(work))
+        while not task.done():
+            await asyncio.sleep(0.25)
+            with lock:
+                self.progress = min(99, int(100 * done["n"] / done["total"]))
+            yield
+        self.busy = False
+        try:
+            result = task.result()
+        except importing.ImportProblem as exc:
+            self.problem = i18n.format_message(exc.message, self.locale, **exc.values)
+            return
+        self.progress = 100
+        self._show_result(result)
+        self.step = "done"
+        Path(self._path).unlink(missing_ok=True)
+        self._path = ""
+        self._load_last()
+        yield rx.toast.success(self._summary_text(self.result))
+
+    # -- after the import ------------------------------------------------------------------
+    @guarded(Perm.CONTACTS_WRITE)
+    def download_rejected(self):
+        if not self._rejected_full:
+            return None
+        me = caller()
+        text = importing.rejected_rows_csv(self._headers, self._rejected_full, locale=me.locale)
+        stem = Path(self.file_name).stem or "import"
+        name = f"{stem} - {i18n.gettext(N_('rejected rows'), me.locale)}.csv"
+        download = downloads.prepare(me.id, name)
+        download.path.write_text(text, encoding="utf-8-sig")
+        return rx.download(url=download.url, filename=download.filename)
+
+    @guarded(Perm.CONTACTS_WRITE)
+    def undo_last(self):
+        if not self._allowed():
+            return rx.toast.error(self._t(DENIED))
+        me = caller()
+        with session_scope() as session:
+            batch = importing.last_import(session, self.entity)
+            manager = can(me.role, Perm.USERS_MANAGE) or me.role == "manager"
+            if batch is None or not (batch.user_id == me.id or manager):
+                return rx.toast.error(
+                    self._t(DENIED if batch else N_("There is no import to undo."))
+                )
+            try:
+                undone = importing.undo_last_import(session, self.entity, actor_id=me.id)
+            except importing.ImportProblem as exc:
+                return rx.toast.error(i18n.format_message(exc.message, self.locale, **exc.values))
+        self._load_last()
+        if self.step == "done":
+            self._reset_wizard()
+        return rx.toast.success(
+            i18n.format_message(
+                UNDONE,
+                self.locale,
+                removed=i18n.localize_digits(
+                    str(undone.removed + undone.companies_removed), self.locale
+                ),
+                restored=i18n.localize_digits(str(undone.restored), self.locale),
+            )
+        )
+
+
+def _zone(name: str):
+    from crm_app.services import clock
+
+    return clock.zone(name)
