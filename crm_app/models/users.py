@@ -34,6 +34,11 @@ class User(SQLModel, table=True):
     time_zone: str = Field(default="UTC", max_length=64)
     active: bool = Field(default=True, index=True)
     is_demo: bool = Field(default=False)
+    # The sales team: who a rep reports to and their regional office (free text, e.g. "East").
+    # No ON DELETE action: SQLite can only add this column with an inline REFERENCES, which
+    # its reflection reads without one; users are deactivated, never deleted, anyway.
+    manager_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    region: str | None = Field(default=None, max_length=60)
     created_at: datetime = created_field()
     last_login_at: datetime | None = None
 
