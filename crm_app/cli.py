@@ -1,4 +1,4 @@
-"""The `rapport` command: migrate, setup, seed, create-user, stats.
+"""The `rapport` command: migrate, setup, seed, create-user, stats, import.
 
 The CLI uses the services directly (no Reflex), against REFLEX_DB_URL or the default
 SQLite file in data/.
@@ -116,6 +116,145 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pairs(values: list[str], option: str) -> dict[str, str]:
+    """ "Column=field" options → {column: field}; the column may itself contain "="."""
+    out: dict[str, str] = {}
+    for value in values:
+        column, sep, target = value.rpartition("=")
+        if not sep or not column.strip():
+            raise ValueError(f'{option} takes "Column=value", got {value!r}')
+        out[column.strip()] = target.strip()
+    return out
+
+
+def _import_failed(args: argparse.Namespace, message: str, **extra: object) -> int:
+    print(message, file=sys.stderr)
+    if args.json:
+        print(json.dumps({"error": message, **extra}, ensure_ascii=False))
+    return 2
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    """Import a CSV/XLSX file; exit 2 when it cannot be read or needs a --date-format."""
+    from .services import importing
+
+    try:
+        mapping = _pairs(args.map, "--map")
+        date_formats = _pairs(args.date_format, "--date-format")
+    except ValueError as exc:
+        return _import_failed(args, str(exc))
+    migrate()
+    try:
+        table = importing.read_path(args.file)
+        with session_scope() as session:
+            result = importing.run_import(
+                session,
+                args.entity,
+                table,
+                mapping=mapping,
+                date_formats=date_formats,
+                create_fields=args.create_field,
+                dry_run=args.dry_run,
+                actor_id=None,
+            )
+    except importing.UnreadableFile as exc:
+        return _import_failed(args, f"Cannot read {args.file}: {exc}")
+    except importing.AmbiguousDates as exc:
+        lines = [
+            f'The dates in column "{c}" can be read day-first or month-first. Run again with '
+            f'--date-format "{c}=day-first" or --date-format "{c}=month-first". Nothing was imported.'
+            for c in exc.columns
+        ]
+        return _import_failed(args, "\n".join(lines), ambiguous_date_columns=exc.columns)
+    except importing.MappingError as exc:
+        return _import_failed(args, f"{exc} Nothing was imported.")
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False))
+    else:
+        _print_import(args, result)
+    return 0
+
+
+def _print_import(args: argparse.Namespace, result) -> None:
+    mode = "dry run, nothing was written" if result.dry_run else f"import #{result.batch_id}"
+    print(f"Importing {args.entity} from {args.file} ({result.rows} rows, {mode})")
+    print("Mapping:")
+    width = max((len(h) for h in result.mapping), default=0) + 2
+    for header, field in result.mapping.items():
+        print(f"  {f'"{header}"':<{width}} -> {field or '(skipped)'}")
+    verb = "would be " if result.dry_run else ""
+    print(
+        f"Created: {result.created}  Updated: {result.updated}  Unchanged: {result.unchanged}  "
+        f"Rejected: {len(result.rejected)}  (rows merged into another row's record: {result.merged})"
+    )
+    if result.companies_created or result.custom_fields_created:
+        print(
+            f"Companies {verb}created: {result.companies_created}  "
+            f"Custom fields {verb}created: {result.custom_fields_created}"
+        )
+    if result.rejected:
+        print("Rejected rows:")
+        for r in result.rejected:
+            print(f"  row {r.row}  {r.field}: {r.reason}")
+    if result.warnings:
+        print("Imported without a value (warnings):")
+        for w in result.warnings:
+            print(f"  row {w.row}  {w.field}: {w.reason}")
+
+
+def _import_epilog(entity: str) -> str:
+    from .services.importing import fields_for
+
+    lines = [f'Fields for --map ("Column=field", or "Column=" to skip a column) for {entity}:']
+    specs = fields_for(entity)
+    width = max(len(f.name) for f in specs) + 2
+    lines += [f"  {f.name:<{width}}{f.label}" for f in specs]
+    lines += [
+        f"  {'custom:<key>':<{width}}an existing custom field, by its key",
+        "",
+        "Columns are matched to fields from their headers (HubSpot, Pipedrive, Salesforce, Zoho,",
+        "Google Contacts, Outlook and hand-made sheets); --map overrides a suggestion.",
+        "Exit status: 0 when the file was processed (even with rejected rows), 2 when it could",
+        "not be read, a --map is wrong, or a date column needs --date-format.",
+    ]
+    return "\n".join(lines)
+
+
+def _add_import(sub: argparse._SubParsersAction) -> None:
+    imp = sub.add_parser("import", help="Import contacts or companies from a CSV or XLSX file.")
+    kinds = imp.add_subparsers(dest="entity", required=True)
+    for entity in ("contacts", "companies"):
+        p = kinds.add_parser(
+            entity,
+            help=f"Import {entity}; rows matching existing {entity} update them.",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            epilog=_import_epilog(entity),
+        )
+        p.add_argument("file", metavar="FILE", help="A .csv or .xlsx file with a header row.")
+        p.add_argument(
+            "--dry-run", action="store_true", help="Report what would happen; write nothing."
+        )
+        p.add_argument("--json", action="store_true", help="Print one JSON object.")
+        p.add_argument(
+            "--map", action="append", default=[], metavar="COLUMN=FIELD",
+            help="Map a column to a field (repeatable); FIELD empty skips the column.",
+        )  # fmt: skip
+        p.add_argument(
+            "--date-format", action="append", default=[], metavar="COLUMN=ORDER",
+            help="How to read a date column: day-first or month-first (repeatable).",
+        )  # fmt: skip
+        p.add_argument(
+            "--create-field", action="append", default=[], metavar="COLUMN",
+            help="Keep an unmapped column as a new text custom field (repeatable).",
+        )  # fmt: skip
+        p.set_defaults(func=_cmd_import)
+    from .services.maven import configure_parser as configure_maven
+
+    configure_maven(
+        kinds.add_parser("maven", help="Import the Maven Analytics CRM export (CSV files in DIR).")
+    )
+
+
 def _safe_url() -> str:
     url = db_url()
     if "@" in url:  # hide credentials of a server database
@@ -154,6 +293,10 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("stats", help="Row counts of the main tables.")
     st.add_argument("--json", action="store_true", help="Print one JSON object.")
     st.set_defaults(func=_cmd_stats)
+    _add_import(sub)
+    from .services.exporting import add_export_command
+
+    add_export_command(sub)
     return parser
 
 

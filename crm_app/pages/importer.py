@@ -188,28 +188,46 @@ def result_panel() -> rx.Component:
                     width="100%",
                     align="center",
                 ),
-                rx.el.table(
-                    rx.el.thead(
-                        rx.el.tr(rx.el.th(T("Row")), rx.el.th(T("Field")), rx.el.th(T("Reason")))
+                _problem_table(S.rejected, "rejected-row"),
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            S.warnings.length() > 0,
+            rx.vstack(
+                rx.text(T("Imported, with a value left out"), weight="bold"),
+                rx.text(
+                    T(
+                        "These rows are imported; only the cell named here is left empty, "
+                        "e.g. an owner who is not a user of Rapport."
                     ),
-                    rx.el.tbody(
-                        rx.foreach(
-                            S.rejected,
-                            lambda x: rx.el.tr(
-                                rx.el.td(x["row"]),
-                                rx.el.td(x["field"]),
-                                rx.el.td(x["reason"]),
-                                data_testid="rejected-row",
-                            ),
-                        )
-                    ),
-                    class_name="rp-table rp-form-table",
+                    size="2",
+                    color="var(--gray-11)",
                 ),
+                _problem_table(S.warnings, "warning-row"),
                 width="100%",
             ),
         ),
         spacing="3",
         width="100%",
+    )
+
+
+def _problem_table(items, test_id: str) -> rx.Component:
+    return rx.el.table(
+        rx.el.thead(rx.el.tr(rx.el.th(T("Row")), rx.el.th(T("Field")), rx.el.th(T("Reason")))),
+        rx.el.tbody(
+            rx.foreach(
+                items,
+                lambda x: rx.el.tr(
+                    rx.el.td(x["row"]),
+                    rx.el.td(x["field"]),
+                    rx.el.td(x["reason"]),
+                    data_testid=test_id,
+                ),
+            )
+        ),
+        class_name="rp-table rp-form-table",
     )
 
 

@@ -71,6 +71,7 @@ class ImportState(AppState):
     progress: int = 0
     result: dict[str, Any] = {}
     rejected: list[dict[str, str]] = []
+    warnings: list[dict[str, str]] = []
     last_batch: dict[str, str] = {}
     _path: str = ""
     _rejected_full: list[dict[str, Any]] = []
@@ -88,7 +89,7 @@ class ImportState(AppState):
         self.step, self.file_name, self.row_count = "upload", "", 0
         self.columns, self.mapping, self.ambiguous, self.date_samples = [], {}, {}, {}
         self.problem, self.busy, self.progress = "", False, 0
-        self.result, self.rejected = {}, []
+        self.result, self.rejected, self.warnings = {}, [], []
         self._path, self._rejected_full, self._headers = "", [], []
 
     def _load_last(self) -> None:
@@ -270,6 +271,14 @@ class ImportState(AppState):
                 "reason": i18n.gettext(r.reason, self.locale),
             }
             for r in result.rejected[:200]
+        ]
+        self.warnings = [
+            {
+                "row": i18n.localize_digits(str(w.row), self.locale),
+                "field": column_of.get(w.field, w.field),
+                "reason": i18n.gettext(w.reason, self.locale),
+            }
+            for w in result.warnings[:200]
         ]
 
     @guarded(Perm.CONTACTS_WRITE)
