@@ -231,7 +231,7 @@ class Bench:
             self.page.wait_for_timeout(150)
 
     def header(self, label: str):
-        return self.page.get_by_role("columnheader", name=label, exact=True).locator("[aria-sort]")
+        return self.page.get_by_role("columnheader", name=label, exact=True)
 
 
 SEARCH_EVENT = ["set_filter", '"name":"search"']

@@ -61,9 +61,9 @@ def data_table(
                         _sort_icon(c, sort, descending),
                         spacing="1",
                         align="center",
-                        cursor=rx.cond(c.sortable, "pointer", "default"),
-                        on_click=rx.cond(c.sortable, on_sort(c.id), rx.noop()),
                     ),
+                    on_click=rx.cond(c.sortable, on_sort(c.id), rx.noop()),
+                    class_name=rx.cond(c.sortable, "rp-sortable", ""),
                     aria_sort=rx.cond(
                         sort == c.id, rx.cond(descending, "descending", "ascending"), "none"
                     ),
