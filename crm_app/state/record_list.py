@@ -185,13 +185,16 @@ class RecordListMixin(rx.State, mixin=True):
         """Download the whole list (its filters, or its segment) or the selection as CSV/XLSX."""
         fmt, scope = str(fmt), str(scope)
         if fmt not in ("csv", "xlsx") or scope not in ("list", "selection"):
-            return None
+            return
         me = caller()
         options: dict = {"tz": me.time_zone}
         if scope == "selection":
             options["ids"] = self._selected_ids()
             if not options["ids"]:
-                return rx.toast.info(self._t(NOTHING_SELECTED))
+                yield rx.toast.info(self._t(NOTHING_SELECTED))
+                return
+        # a large Excel file takes a while (100,000 contacts: ~20 s): say that it is coming
+        yield rx.toast.info(self._t(PREPARING), id="export")
         with session_scope() as session:
             segment = (
                 segments.get_visible(session, int(self.segment_id), me.id)
@@ -208,7 +211,10 @@ class RecordListMixin(rx.State, mixin=True):
             download = downloads.prepare(me.id, f"{name} {day}.{fmt}")
             n = exporting.export_records(session, self._entity, download.path, fmt, **options)
         done = i18n.ngettext(*EXPORTED, n, self.locale)
-        return [rx.download(url=download.url, filename=download.filename), rx.toast.success(done)]
+        yield [
+            rx.download(url=download.url, filename=download.filename),
+            rx.toast.success(done, id="export"),
+        ]
 
     # what an export of the whole list is called ("Contacts 2026-11-25.xlsx"), a msgid
     _entity_label: ClassVar[str] = ""
@@ -216,3 +222,4 @@ class RecordListMixin(rx.State, mixin=True):
 
 NOTHING_SELECTED = N_("Select records first.")
 EXPORTED = NP_("{n} record exported.", "{n} records exported.")
+PREPARING = N_("Preparing the file…")
