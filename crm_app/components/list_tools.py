@@ -25,6 +25,36 @@ def name_cell(r: rx.Var[dict[str, str]], radius: str = "full") -> rx.Component:
     )
 
 
+def link_button(icon: str, label: rx.Component, href: str, *, flip: bool = False) -> rx.Component:
+    """A quiet button that navigates (page headers: Import, Duplicates, Back to …)."""
+    return rx.link(
+        rx.button(
+            rx.icon(icon, size=16, class_name="flip-rtl" if flip else ""),
+            label,
+            variant="soft",
+            color_scheme="gray",
+        ),
+        href=href,
+    )
+
+
+def data_links(base: str) -> list[rx.Component]:
+    """A list page's Import and Duplicates buttons (``base``: "/contacts" or "/companies")."""
+    return [
+        link_button("file-up", T("Import"), f"{base}/import"),
+        link_button("copy", T("Duplicates"), f"{base}/duplicates"),
+    ]
+
+
+def back_to_list(contacts: bool) -> rx.Component:
+    return link_button(
+        "arrow-left",
+        T("Back to contacts") if contacts else T("Back to companies"),
+        "/contacts" if contacts else "/companies",
+        flip=True,
+    )
+
+
 def column_chooser(state) -> rx.Component:
     """Show or hide columns; the name column always shows."""
     return rx.popover.root(

@@ -11,6 +11,7 @@ from crm_app.components.filters import option_select, reset_button
 from crm_app.components.i18n import T
 from crm_app.components.list_tools import (
     column_chooser,
+    data_links,
     delete_selected,
     export_menu,
     filter_setter,
@@ -91,24 +92,7 @@ def companies_page() -> rx.Component:
         page_header(
             T("Companies"),
             T("The organisations your contacts work for."),
-            rx.link(
-                rx.button(
-                    rx.icon("file-up", size=16),
-                    T("Import"),
-                    variant="soft",
-                    color_scheme="gray",
-                ),
-                href="/companies/import",
-            ),
-            rx.link(
-                rx.button(
-                    rx.icon("copy", size=16),
-                    T("Duplicates"),
-                    variant="soft",
-                    color_scheme="gray",
-                ),
-                href="/companies/duplicates",
-            ),
+            *data_links("/companies"),
             rx.button(
                 rx.icon("plus", size=16), T("New company"), on_click=CompanyFormState.open_new
             ),

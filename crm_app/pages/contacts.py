@@ -11,6 +11,7 @@ from crm_app.components.data_table import data_table, pager
 from crm_app.components.filters import filter_label, option_select, reset_button
 from crm_app.components.i18n import T
 from crm_app.components.list_tools import (
+    data_links,
     filter_setter,
     filter_value,
     name_cell,
@@ -181,24 +182,7 @@ def contacts_page() -> rx.Component:
         page_header(
             T("Contacts"),
             T("Everyone you do business with."),
-            rx.link(
-                rx.button(
-                    rx.icon("file-up", size=16),
-                    T("Import"),
-                    variant="soft",
-                    color_scheme="gray",
-                ),
-                href="/contacts/import",
-            ),
-            rx.link(
-                rx.button(
-                    rx.icon("copy", size=16),
-                    T("Duplicates"),
-                    variant="soft",
-                    color_scheme="gray",
-                ),
-                href="/contacts/duplicates",
-            ),
+            *data_links("/contacts"),
             rx.button(
                 rx.icon("plus", size=16), T("New contact"), on_click=ContactFormState.open_new
             ),

@@ -7,6 +7,7 @@ import reflex as rx
 from crm_app.components.cards import empty_state
 from crm_app.components.data_table import pager
 from crm_app.components.i18n import T
+from crm_app.components.list_tools import back_to_list
 from crm_app.components.shell import app_shell, page_header
 from crm_app.state.duplicates import DuplicatesState as S
 
@@ -179,20 +180,12 @@ def duplicates_page(entity: str) -> rx.Component:
         page_header(
             T("Possible duplicate contacts") if contacts else T("Possible duplicate companies"),
             T("Records that share an e-mail address, a phone number or a very similar name."),
-            rx.link(
-                rx.button(
-                    rx.icon("arrow-left", size=14, class_name="flip-rtl"),
-                    T("Back to contacts") if contacts else T("Back to companies"),
-                    variant="soft",
-                    color_scheme="gray",
-                ),
-                href="/contacts" if contacts else "/companies",
-            ),
+            back_to_list(contacts),
         ),
         rx.vstack(
             rx.hstack(
                 rx.text(
-                    S.count_label, size="2", color="var(--gray-11)", data_testid="result-count"
+                    S.count_label, size="2", color="var(--gray-11)", data_testid="duplicates-count"
                 ),
                 rx.spacer(),
                 rx.checkbox(

@@ -6,6 +6,7 @@ import reflex as rx
 
 from crm_app.components.cards import empty_state
 from crm_app.components.i18n import T
+from crm_app.components.list_tools import back_to_list
 from crm_app.components.shell import app_shell, page_header
 from crm_app.state.importer import ImportState as S
 
@@ -342,15 +343,7 @@ def import_page(entity: str) -> rx.Component:
                 "Rows that match a company by web domain or name update it; blank cells never "
                 "overwrite what is stored. Check first: a dry run changes nothing."
             ),
-            rx.link(
-                rx.button(
-                    rx.icon("arrow-left", size=14, class_name="flip-rtl"),
-                    T("Back to contacts") if contacts else T("Back to companies"),
-                    variant="soft",
-                    color_scheme="gray",
-                ),
-                href="/contacts" if contacts else "/companies",
-            ),
+            back_to_list(contacts),
         ),
         rx.cond(
             S.can_import,
