@@ -153,9 +153,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 table,
                 mapping=mapping,
                 date_formats=date_formats,
-                create_fields=args.create_field,
+                create_fields=getattr(args, "create_field", []),
                 dry_run=args.dry_run,
                 actor_id=None,
+                pipeline=getattr(args, "pipeline", None),
             )
     except importing.UnreadableFile as exc:
         return _import_failed(args, f"Cannot read {args.file}: {exc}")
@@ -187,6 +188,10 @@ def _print_import(args: argparse.Namespace, result) -> None:
         f"Created: {result.created}  Updated: {result.updated}  Unchanged: {result.unchanged}  "
         f"Rejected: {len(result.rejected)}  (rows merged into another row's record: {result.merged})"
     )
+    if result.extra.get("pipeline"):
+        print(f"Pipeline for new deals: {result.extra['pipeline']}")
+    if result.extra.get("contacts_created"):
+        print(f"Contacts {verb}created: {result.extra['contacts_created']}")
     if result.companies_created or result.custom_fields_created:
         print(
             f"Companies {verb}created: {result.companies_created}  "
@@ -209,21 +214,33 @@ def _import_epilog(entity: str) -> str:
     specs = fields_for(entity)
     width = max(len(f.name) for f in specs) + 2
     lines += [f"  {f.name:<{width}}{f.label}" for f in specs]
+    if entity == "deals":
+        lines += [
+            "",
+            "Stages are matched by name within the pipeline (--pipeline, or a Pipeline column);",
+            '"Won"/"Closed Won" and "Lost"/"Closed Lost" name its won and lost stage. A row with',
+            "an unknown stage is rejected. Deals match on their ID from the other system.",
+        ]
+    else:
+        lines.append(f"  {'custom:<key>':<{width}}an existing custom field, by its key")
     lines += [
-        f"  {'custom:<key>':<{width}}an existing custom field, by its key",
         "",
         "Columns are matched to fields from their headers (HubSpot, Pipedrive, Salesforce, Zoho,",
         "Google Contacts, Outlook and hand-made sheets); --map overrides a suggestion.",
         "Exit status: 0 when the file was processed (even with rejected rows), 2 when it could",
-        "not be read, a --map is wrong, or a date column needs --date-format.",
+        "not be read, a --map is wrong, or a date column needs --date-format."
+        if entity != "deals"
+        else "not be read, a --map or --pipeline is wrong, or a date column needs --date-format.",
     ]
     return "\n".join(lines)
 
 
 def _add_import(sub: argparse._SubParsersAction) -> None:
-    imp = sub.add_parser("import", help="Import contacts or companies from a CSV or XLSX file.")
+    imp = sub.add_parser(
+        "import", help="Import contacts, companies or deals from a CSV or XLSX file."
+    )
     kinds = imp.add_subparsers(dest="entity", required=True)
-    for entity in ("contacts", "companies"):
+    for entity in ("contacts", "companies", "deals"):
         p = kinds.add_parser(
             entity,
             help=f"Import {entity}; rows matching existing {entity} update them.",
@@ -243,10 +260,17 @@ def _add_import(sub: argparse._SubParsersAction) -> None:
             "--date-format", action="append", default=[], metavar="COLUMN=ORDER",
             help="How to read a date column: day-first or month-first (repeatable).",
         )  # fmt: skip
-        p.add_argument(
-            "--create-field", action="append", default=[], metavar="COLUMN",
-            help="Keep an unmapped column as a new text custom field (repeatable).",
-        )  # fmt: skip
+        if entity == "deals":
+            p.add_argument(
+                "--pipeline", metavar="NAME",
+                help="The pipeline new deals go to and stage names are looked up in "
+                "(default: the default pipeline); a Pipeline column picks one per row.",
+            )  # fmt: skip
+        else:
+            p.add_argument(
+                "--create-field", action="append", default=[], metavar="COLUMN",
+                help="Keep an unmapped column as a new text custom field (repeatable).",
+            )  # fmt: skip
         p.set_defaults(func=_cmd_import)
     from .services.maven import configure_parser as configure_maven
 

@@ -1,4 +1,5 @@
-"""Export contacts and companies to CSV or XLSX: a filtered list, a selection or a segment.
+"""Export contacts, companies and deals to CSV or XLSX: a filtered list, a selection or a
+segment (deals: a pipeline, the board's filters or a selection).
 
 Rules:
 - The format is the file's extension (``.csv`` / ``.xlsx``); anything else is refused before
@@ -16,6 +17,11 @@ Rules:
   written with openpyxl's write-only mode.
 - A list keeps its filters and sort; a selection keeps the order of the ids given (unknown
   ids are skipped); a segment exports its live members in the sort given.
+- Deals: title, value, currency, value in the base currency (a closed deal at the rate it
+  closed at, an open one at today's rate, as the board counts), pipeline, stage, probability,
+  owner, contact and its e-mail, company, expected close, created, closed, lost reason (the
+  picklist label, ": note" after it), source, external id, id — in board order (pipeline,
+  stage, card). The headers are ones ``rapport import deals`` maps back by itself.
 """
 
 from __future__ import annotations
@@ -47,19 +53,24 @@ from crm_app.models import (
     ContactPhone,
     ContactTag,
     CustomField,
+    Deal,
     FieldType,
+    Pipeline,
     Segment,
+    Stage,
     Tag,
     User,
 )
 
-from . import app_settings, clock, company_query, contact_query, custom_fields, segments
+from . import app_settings, clock, company_query, contact_query, custom_fields, money, segments
 from .cells import neutralize
+from .deal_board import BoardFilters
+from .deal_moves import lost_reason_label
 from .errors import ValidationError
 from .query_paging import Tier
 
 FORMATS = ("csv", "xlsx")
-ENTITIES = {"contacts": "contact", "companies": "company"}
+ENTITIES = {"contacts": "contact", "companies": "company", "deals": "deal"}
 CHUNK = 2000
 XLSX_MAX_TEXT = 32767  # characters Excel keeps in one cell
 CONTACT_HEADERS = ("First name", "Last name", "Emails", "Phones", "Title", "Company", "Owner",
@@ -69,6 +80,9 @@ CONTACT_HEADERS = ("First name", "Last name", "Emails", "Phones", "Title", "Comp
 COMPANY_HEADERS = ("Name", "Domain", "Industry", "Employees", "Annual revenue", "Phone",
                    "Street", "City", "Region", "Postal code", "Country code", "Owner", "Tags")  # fmt: skip
 TRAILING_HEADERS = ("Created", "External ID", "ID")
+DEAL_HEADERS = ("Title", "Value", "Currency", "Value in base currency", "Pipeline", "Stage",
+                "Probability", "Owner", "Contact", "Contact email", "Company", "Expected close",
+                "Created", "Closed", "Lost reason", "Source", "External ID", "ID")  # fmt: skip
 
 type Target = str | os.PathLike[str] | IO[bytes] | IO[str]
 
@@ -321,14 +335,115 @@ def _export(
     return _write(target, fmt, "Contacts" if contacts else "Companies", header, rows)
 
 
+# -- deals --------------------------------------------------------------------------------------
+def _deal_id_query(
+    pipeline_id: int | None, filters: BoardFilters | None, stage_ids: list[int] | None
+) -> Select:
+    """Deal ids in board order: pipeline, stage, card (position, id)."""
+    query = (
+        sa.select(Deal.id)
+        .join(Stage, Stage.id == Deal.stage_id)
+        .join(Pipeline, Pipeline.id == Deal.pipeline_id)
+        .order_by(Pipeline.position, Pipeline.id, Stage.position, Stage.id, Deal.position, Deal.id)
+    )
+    if pipeline_id is not None:
+        query = query.where(Deal.pipeline_id == pipeline_id)
+    if stage_ids is not None:
+        query = query.where(Deal.stage_id.in_(stage_ids))
+    return (filters or BoardFilters()).apply(query)
+
+
+def _lost_reason(code: str | None, note: str | None) -> str | None:
+    if not code and not note:
+        return None
+    label = lost_reason_label(code)
+    return f"{label}: {note}" if note and label else (label or note)
+
+
+def _deal_rows(session: Session, ids: list[int], zone: tzinfo) -> list[list[Any]]:
+    d = Deal
+    primary_email = (
+        sa.select(ContactEmail.email)
+        .where(ContactEmail.contact_id == d.contact_id)
+        .order_by(ContactEmail.is_primary.desc(), ContactEmail.id)
+        .limit(1)
+        .correlate(d)
+        .scalar_subquery()
+    )
+    query = (
+        sa.select(d.id, d.title, d.value, d.currency,
+                  money.deal_value_in_base(session).label("base_value"),
+                  Pipeline.name.label("pipeline"), Stage.name.label("stage"), Stage.probability,
+                  User.name.label("owner"), Contact.first_name, Contact.last_name,
+                  primary_email.label("contact_email"), Company.name.label("company"),
+                  d.expected_close, d.created_at, d.closed_at, d.lost_reason, d.lost_note,
+                  d.source, d.external_id)
+        .join(Pipeline, Pipeline.id == d.pipeline_id)
+        .join(Stage, Stage.id == d.stage_id)
+        .outerjoin(User, User.id == d.owner_id)
+        .outerjoin(Contact, Contact.id == d.contact_id)
+        .outerjoin(Company, Company.id == d.company_id)
+        .where(d.id.in_(ids))
+    )  # fmt: skip
+    found = {row.id: row for row in session.connection().execute(query).all()}
+    rows = []
+    for i in ids:
+        r = found.get(i)
+        if r is None:
+            continue
+        contact = " ".join(p for p in (r.first_name, r.last_name) if p) or None
+        base = round(float(r.base_value), 2) if r.base_value is not None else None
+        row = [
+            r.title, float(r.value or 0), r.currency, base, r.pipeline, r.stage, r.probability,
+            r.owner, contact, r.contact_email, r.company, r.expected_close,
+            _local(r.created_at, zone), _local(r.closed_at, zone),
+            _lost_reason(r.lost_reason, r.lost_note), r.source, r.external_id, i,
+        ]  # fmt: skip
+        rows.append(row)
+    return rows
+
+
+def export_deals(
+    session: Session,
+    target: Target,
+    fmt: str | None = None,
+    *,
+    pipeline_id: int | None = None,
+    filters: BoardFilters | None = None,
+    stage_ids: list[int] | None = None,
+    ids: list[int] | None = None,
+    tz: str | None = None,
+) -> int:
+    """Write deals to ``target`` (a path, or a stream with ``fmt``); the number of rows.
+
+    A selection (``ids``, in the order given) or a list: every deal, or a pipeline's, narrowed
+    by the board's filters (owner, expected close, closed since) and ``stage_ids``.
+    """
+    fmt = format_of(target, fmt)
+    if ids is not None and (pipeline_id is not None or filters is not None or stage_ids):
+        raise ValueError("Export a list (pipeline, filters) or a selection (ids), not both.")
+    tz = tz or app_settings.get(session, "time_zone")
+    zone = clock.zone(tz)
+    if ids is not None:
+        chunks = _chunks_of(ids)
+    else:
+        query = _deal_id_query(pipeline_id, filters, stage_ids)
+        chunks = _chunks_of(session.execute(query).scalars())
+    header = list(DEAL_HEADERS)
+    header[3] = f"Value in base currency ({money.base_currency(session)})"
+    rows = (_deal_rows(session, chunk, zone) for chunk in chunks)
+    return _write(target, fmt, "Deals", header, rows)
+
+
 def export_records(
     session: Session, entity: str, target: Target, fmt: str | None = None, **options: Any
 ) -> int:
-    """``export_contacts`` or ``export_companies`` by ``entity`` ("contacts" / "companies")."""
+    """``export_contacts``, ``export_companies`` or ``export_deals`` by ``entity``
+    ("contacts" / "companies" / "deals")."""
     if entity not in ENTITIES:
-        raise ValueError(f"Export contacts or companies, not {entity!r}.")
-    export = export_contacts if entity == "contacts" else export_companies
-    return export(session, target, fmt, **options)
+        raise ValueError(f"Export contacts, companies or deals, not {entity!r}.")
+    export = {"contacts": export_contacts, "companies": export_companies, "deals": export_deals}
+    return export[entity](session, target, fmt, **options)
 
 
 def export_to_directory(
@@ -344,7 +459,7 @@ def export_to_directory(
     ``…-2.xlsx`` and so on: an existing file is never overwritten); the file's path."""
     fmt = format_of(None, fmt)
     if entity not in ENTITIES:
-        raise ValueError(f"Export contacts or companies, not {entity!r}.")
+        raise ValueError(f"Export contacts, companies or deals, not {entity!r}.")
     day = today or clock.local_today(options.get("tz") or app_settings.get(session, "time_zone"))
     folder = Path(directory)
     for n in range(1, 10_000):
@@ -471,8 +586,23 @@ def find_segment(session: Session, entity: str, name: str) -> tuple[Segment | No
     return None, f'No {entity} segment is called "{name}". {entity.capitalize()} segments: {names}'
 
 
+def find_pipeline(session: Session, name: str) -> tuple[Pipeline | None, str | None]:
+    """(the pipeline called ``name`` in any case, or with that id; or None and why not)."""
+    query = sa.select(Pipeline).order_by(Pipeline.position, Pipeline.id)
+    pipelines = list(session.execute(query).scalars())
+    wanted = " ".join(name.split()).casefold()
+    same = [p for p in pipelines if p.name.casefold() == wanted]
+    if not same and wanted.isdigit():
+        same = [p for p in pipelines if p.id == int(wanted)]
+    if same:
+        return same[0], None
+    names = ", ".join(p.name for p in pipelines) or "(none)"
+    return None, f'No pipeline is called "{name}". Pipelines: {names}'
+
+
 def run_export_command(args: Any) -> int:
-    """``rapport export contacts|companies FILE [--segment NAME]``: 0 written, 2 bad input."""
+    """``rapport export contacts|companies FILE [--segment NAME]`` and ``rapport export deals
+    FILE [--pipeline NAME]``: 0 written, 2 bad input."""
     from crm_app.db import migrate, session_scope  # (services import no engine at load time)
 
     try:
@@ -480,16 +610,31 @@ def run_export_command(args: Any) -> int:
     except ExportFormatError as exc:
         print(exc, file=sys.stderr)
         return 2
+    deals = args.entity == "deals"
+    pipeline_name = getattr(args, "pipeline", None)
+    if deals and args.segment is not None:
+        print("Deals have no segments: use --pipeline NAME.", file=sys.stderr)
+        return 2
+    if not deals and pipeline_name is not None:
+        print("--pipeline is for deals; use --segment NAME.", file=sys.stderr)
+        return 2
     migrate()
     with session_scope() as session:
-        segment = None
+        options: dict[str, Any] = {}
         if args.segment is not None:
             segment, problem = find_segment(session, ENTITIES[args.entity], args.segment)
             if segment is None:
                 print(problem, file=sys.stderr)
                 return 2
+            options["segment"] = segment
+        if pipeline_name is not None:
+            pipeline, problem = find_pipeline(session, pipeline_name)
+            if pipeline is None:
+                print(problem, file=sys.stderr)
+                return 2
+            options["pipeline_id"] = pipeline.id
         try:
-            count = export_records(session, args.entity, args.file, fmt, segment=segment)
+            count = export_records(session, args.entity, args.file, fmt, **options)
         except (OSError, ValidationError) as exc:
             print(f"Could not export to {args.file}: {exc}", file=sys.stderr)
             return 1
@@ -500,11 +645,14 @@ def run_export_command(args: Any) -> int:
 def add_export_command(subparsers: Any) -> None:
     """Register ``export`` on the CLI's subparsers (``rapport export …``)."""
     parser = subparsers.add_parser(
-        "export", help="Export contacts or companies to a .csv or .xlsx file."
+        "export", help="Export contacts, companies or deals to a .csv or .xlsx file."
     )
     parser.add_argument("entity", choices=list(ENTITIES))
     parser.add_argument("file", help="The file to write; its extension picks the format.")
     parser.add_argument(
         "--segment", metavar="NAME", help="Only this segment's members (any owner's)."
+    )
+    parser.add_argument(
+        "--pipeline", metavar="NAME", help="Deals: only this pipeline's (by name or id)."
     )
     parser.set_defaults(func=run_export_command)

@@ -8,6 +8,9 @@ Rules:
   custom fields or companies the run would create.
 - A real run keeps an ImportBatch (mapping, summary, rejected rows with their cells) and an
   ImportChange per created or updated record, in the caller's transaction with the data.
+- Deals go into a pipeline: ``pipeline`` (a name or an id; default: the default pipeline)
+  is where new deals go and where stage names are looked up for rows without a pipeline
+  cell. Deals have no custom fields, so ``create_fields`` is refused for them.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from crm_app.models import CustomField, FieldType, ImportBatch, ImportChange
 from .. import app_settings, writes
 from .. import custom_fields as custom_rules
 from ..i18n import N_
-from . import company_import, contact_import, dates
+from . import company_import, contact_import, dates, deal_import
 from .fields import CUSTOM_PREFIX, entity_of, fields_for
 from .mapping import MappingPlan, resolve_mapping
 from .merging import CREATE, UNCHANGED, UPDATE, Change
@@ -34,7 +37,7 @@ from .reading import Table
 from .rows import Owners, ReadContext, Rejection, read_rows, readers
 
 BAD_DATE_CHOICE = N_("Choose day-first or month-first for “{column}”.")
-_IMPORTERS = {"contact": contact_import, "company": company_import}
+_IMPORTERS = {"contact": contact_import, "company": company_import, "deal": deal_import}
 
 type Progress = Callable[[int, int], None]
 
@@ -59,6 +62,8 @@ class ImportResult:
     companies_created: int = 0
     custom_fields_created: int = 0
     batch_id: int | None = None
+    # what only some kinds report (deals: contacts_created, pipeline)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON the CLI prints: created, updated, unchanged, rejected, then the extras."""
@@ -72,6 +77,7 @@ class ImportResult:
             "rows": self.rows,
             "companies_created": self.companies_created,
             "custom_fields_created": self.custom_fields_created,
+            **self.extra,
             "dry_run": self.dry_run,
             "batch_id": self.batch_id,
             "entity": self.entity,
@@ -117,6 +123,9 @@ def _prepare(
     date_formats: Mapping[str, str] | None,
     create_fields: Iterable[str],
 ) -> tuple[MappingPlan, dict[str, CustomField], list[dates.DateColumn]]:
+    create_fields = list(create_fields)
+    if entity == deal_import.ENTITY and create_fields:
+        raise MappingError(deal_import.NO_CUSTOM_FIELDS)
     customs = custom_rules.list_fields(session, entity, include_archived=True)
     plan = resolve_mapping(entity, table.headers, customs, mapping, create_fields)
     defs = {c.key: c for c in customs}
@@ -186,10 +195,13 @@ def run_import(
     dry_run: bool = False,
     actor_id: int | None = None,
     progress: Progress | None = None,
+    pipeline: str | int | None = None,
 ) -> ImportResult:
-    """Import ``table`` into contacts or companies (see the module rules); the caller commits.
+    """Import ``table`` into contacts, companies or deals (see the module rules); the caller
+    commits. ``pipeline`` is for deals only (a name or an id; default: the default pipeline).
 
-    Raises ``MappingError`` or ``AmbiguousDates`` before anything is read or written.
+    Raises ``MappingError`` (``deal_import.UnknownPipeline`` for a pipeline that is not
+    there) or ``AmbiguousDates`` before anything is read or written.
     ``progress(done, total)`` is called as rows are read and once more when all is written.
     """
     entity = entity_of(entity)
@@ -197,6 +209,9 @@ def run_import(
     ambiguous = [d.column for d in found if d.ambiguous]
     if ambiguous:
         raise AmbiguousDates(ambiguous)
+    options: dict[str, Any] = {}
+    if entity == deal_import.ENTITY:
+        options["pipeline"] = deal_import.target_pipeline(session, pipeline)
     zone_name = app_settings.get(session, "time_zone") or "UTC"
     ctx = ReadContext(
         entity=entity,
@@ -215,7 +230,9 @@ def run_import(
         progress=tick,
     )
     importer = _IMPORTERS[entity]
-    outcome = importer.plan(session, good)
+    if options:
+        options["zone"] = ctx.zone
+    outcome = importer.plan(session, good, **options)
     result = ImportResult(
         entity=entity,
         dry_run=dry_run,
@@ -230,6 +247,7 @@ def run_import(
         warnings=warnings,
         companies_created=len(outcome.new_companies),
         custom_fields_created=len(plan.new_fields),
+        extra=outcome.summary() if isinstance(outcome, deal_import.DealPlan) else {},
     )
     if not dry_run:
         for label in plan.new_fields.values():

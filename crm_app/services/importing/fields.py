@@ -4,7 +4,7 @@ Each field has a name (the mapping target and the ``--map`` value), a label for 
 msgid), a ``kind`` that says how a cell is read (see ``values.read_cell``), the header
 spellings of common exports (HubSpot, Pipedrive, Salesforce, Zoho, Google Contacts, Outlook,
 hand-made sheets, a few Estonian and German ones), best first, and the column's length limit.
-A later import (tickets) adds its own table and reuses the rest.
+Contacts, companies and deals have a table each; a later import (tickets) adds its own.
 """
 
 from __future__ import annotations
@@ -152,14 +152,65 @@ COMPANY_FIELDS: tuple[ImportField, ...] = (
        "Company ID", "Organization - ID", *_EXTERNAL, limit=100),
 )
 
+# A deal's stage, pipeline, status, company and contact are read as text here and resolved
+# against the database by ``deal_import`` (a stage name means something only in its pipeline).
+DEAL_FIELDS: tuple[ImportField, ...] = (
+    _f("title", N_("Title"), "text", "Deal Name", "Deal - Title", "Opportunity Name",
+       "Deal Title", "Title", "Deal", "Opportunity", "Name", "Tehing", "Titel", limit=200),
+    _f("value", N_("Value"), "amount", "Amount", "Deal - Value", "Value", "Deal Value",
+       "Deal Amount", "Opportunity Amount", "Amount in company currency", "Summa", "Väärtus",
+       "Wert", "Betrag"),
+    _f("currency", N_("Currency"), "text", "Currency", "Deal - Currency", "Deal Currency",
+       "Deal currency code", "Currency Code", "Opportunity Currency", "Valuuta", "Währung",
+       limit=60),
+    _f("pipeline", N_("Pipeline"), "text", "Pipeline", "Deal - Pipeline", "Sales Pipeline",
+       "Opportunity Pipeline", limit=100),
+    _f("stage", N_("Stage"), "text", "Deal Stage", "Deal - Stage", "Stage", "Opportunity Stage",
+       "Sales Stage", "Stage Name", "Etapp", "Phase", limit=100),
+    _f("status", N_("Status"), "text", "Deal - Status", "Deal Status", "Status", "Won/Lost",
+       "Olek", limit=60),
+    _f("expected_close", N_("Expected close"), "date", "Close Date",
+       "Deal - Expected close date", "Expected Close Date", "Expected Close", "Closing Date",
+       "Expected close date", "Eeldatav sulgemine", "Abschlussdatum"),
+    _f("closed_at", N_("Closed on"), "date", "Deal - Deal closed on", "Closed Date",
+       "Date Closed", "Actual Close Date", "Closed On", "Close Time", "Deal - Close time",
+       "Deal - Won time", "Deal - Lost time", "Won Date", "Lost Date", "Closed", "Closed At"),
+    _f("created_at", N_("Created"), "date", "Create Date", "Created Date", "Deal - Deal created",
+       "Deal created", "Created", "Created At", "Creation Date", "Loodud", "Erstellt"),
+    _f("owner", N_("Owner"), "owner", "Deal owner", "Deal - Owner", "Opportunity Owner",
+       *_OWNER),
+    _f("company", N_("Company"), "text", "Associated Company", "Associated Company (Primary)",
+       "Deal - Organization", "Account Name", "Organization", "Organisation", "Company",
+       "Company Name", "Organization - Name", "Organization Name", "Account", "Ettevõte",
+       "Firma", "Unternehmen", limit=200),
+    _f("contact", N_("Contact"), "text", "Associated Contact", "Associated Contact (Primary)",
+       "Deal - Contact person", "Contact Person", "Contact Name", "Contact", "Primary Contact",
+       "Person - Name", "Person", "Kontaktisik", "Ansprechpartner", limit=300),
+    _f("contact_email", N_("Contact e-mail"), "email", "Contact Email", "Contact E-mail",
+       "Contact person email", "Person - Email", "Deal - Contact person email", "Email",
+       "E-mail", "Email Address"),
+    _f("source", N_("Source"), "text", "Deal Source", "Deal - Source", "Lead Source",
+       "Source", "Original Source", "Allikas", "Quelle", limit=50),
+    _f("lost_reason", N_("Lost reason"), "text", "Deal - Lost reason", "Lost Reason",
+       "Closed Lost Reason", "Loss Reason", "Reason Lost", "Kaotuse põhjus", limit=500),
+    _f("external_id", N_("ID in the other system"), "text", "Record ID", "Deal - ID",
+       "Opportunity ID", "Deal ID", "Deal Id", *_EXTERNAL, limit=100),
+)
+
 # fmt: on
 
-FIELDS: dict[str, tuple[ImportField, ...]] = {"contact": CONTACT_FIELDS, "company": COMPANY_FIELDS}
+FIELDS: dict[str, tuple[ImportField, ...]] = {
+    "contact": CONTACT_FIELDS,
+    "company": COMPANY_FIELDS,
+    "deal": DEAL_FIELDS,
+}
 ENTITY_NAMES = {
     "contact": "contact",
     "contacts": "contact",
     "company": "company",
     "companies": "company",
+    "deal": "deal",
+    "deals": "deal",
 }
 
 

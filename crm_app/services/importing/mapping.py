@@ -22,13 +22,14 @@ from crm_app.models import CustomField
 
 from ..custom_fields import slug
 from ..i18n import N_
-from .fields import CUSTOM_PREFIX, fields_for
+from .fields import CUSTOM_PREFIX, entity_of, fields_for
 from .problems import MappingError
 
 SKIP = ""
 _PREFIXES = {
     "contact": ("person", "contact", "lead", "customer"),
     "company": ("organization", "organisation", "company", "account"),
+    "deal": ("deal", "opportunity"),
 }
 _CUSTOM_RANK = 1_000
 _PREFIXED_RANK = 2_000
@@ -61,7 +62,7 @@ def normalize_header(text: str) -> str:
 
 
 def _strip_prefix(norm: str, entity: str) -> str:
-    for prefix in _PREFIXES[entity]:
+    for prefix in _PREFIXES[entity_of(entity)]:
         if norm.startswith(prefix) and len(norm) > len(prefix):
             return norm[len(prefix) :]
     return norm
