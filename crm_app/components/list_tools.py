@@ -46,13 +46,16 @@ def data_links(base: str) -> list[rx.Component]:
     ]
 
 
-def back_to_list(contacts: bool) -> rx.Component:
-    return link_button(
-        "arrow-left",
-        T("Back to contacts") if contacts else T("Back to companies"),
-        "/contacts" if contacts else "/companies",
-        flip=True,
-    )
+BACK_LINKS = {
+    "contact": ("Back to contacts", "/contacts"),
+    "company": ("Back to companies", "/companies"),
+    "deal": ("Back to the pipeline", "/pipeline"),
+}
+
+
+def back_to_list(entity: str) -> rx.Component:
+    label, href = BACK_LINKS[entity]
+    return link_button("arrow-left", T(label), href, flip=True)
 
 
 def column_chooser(state) -> rx.Component:

@@ -180,7 +180,7 @@ def duplicates_page(entity: str) -> rx.Component:
         page_header(
             T("Possible duplicate contacts") if contacts else T("Possible duplicate companies"),
             T("Records that share an e-mail address, a phone number or a very similar name."),
-            back_to_list(contacts),
+            back_to_list(entity),
         ),
         rx.vstack(
             rx.hstack(

@@ -328,23 +328,47 @@ def last_import_bar() -> rx.Component:
     )
 
 
-def import_page(entity: str) -> rx.Component:
-    contacts = entity == "contact"
-    return app_shell(
-        "Contacts" if contacts else "Companies",
-        page_header(
-            T("Import contacts") if contacts else T("Import companies"),
-            T(
-                "Rows that match an existing record by e-mail update it; blank cells never "
-                "overwrite what is stored. Check first: a dry run changes nothing."
-            )
-            if contacts
-            else T(
-                "Rows that match a company by web domain or name update it; blank cells never "
-                "overwrite what is stored. Check first: a dry run changes nothing."
-            ),
-            back_to_list(contacts),
+TITLES = {"contact": "Import contacts", "company": "Import companies", "deal": "Import deals"}
+SECTIONS = {"contact": "Contacts", "company": "Companies", "deal": "Pipeline"}
+DESCRIPTIONS = {
+    "contact": (
+        "Rows that match an existing record by e-mail update it; blank cells never "
+        "overwrite what is stored. Check first: a dry run changes nothing."
+    ),
+    "company": (
+        "Rows that match a company by web domain or name update it; blank cells never "
+        "overwrite what is stored. Check first: a dry run changes nothing."
+    ),
+    "deal": (
+        "Rows that match a deal by its ID in the other system update it; stages are matched "
+        "by name in the chosen pipeline. Check first: a dry run changes nothing."
+    ),
+}
+
+
+def pipeline_choice() -> rx.Component:
+    return rx.hstack(
+        rx.text(T("Pipeline"), size="2", weight="medium"),
+        rx.select.root(
+            rx.select.trigger(width="240px", aria_label=T("Pipeline")),
+            rx.select.content(rx.foreach(S.pipelines, lambda p: rx.select.item(p[1], value=p[0]))),
+            value=S.pipeline,
+            on_change=S.set_pipeline,
         ),
+        rx.text(
+            T("A “Pipeline” column in the file overrides it per row."),
+            size="1",
+            color="var(--gray-11)",
+        ),
+        align="center",
+        wrap="wrap",
+    )
+
+
+def import_page(entity: str) -> rx.Component:
+    return app_shell(
+        SECTIONS[entity],
+        page_header(T(TITLES[entity]), T(DESCRIPTIONS[entity]), back_to_list(entity)),
         rx.cond(
             S.can_import,
             rx.vstack(
@@ -369,7 +393,12 @@ def import_page(entity: str) -> rx.Component:
                         ),
                         rx.cond(
                             S.step != "done",
-                            rx.vstack(date_questions(), mapping_table(), width="100%"),
+                            rx.vstack(
+                                pipeline_choice() if entity == "deal" else rx.fragment(),
+                                date_questions(),
+                                mapping_table(),
+                                width="100%",
+                            ),
                         ),
                         rx.cond(
                             S.busy,

@@ -1,17 +1,20 @@
-"""Settings: my profile, users (admins), installation (admins)."""
+"""Settings: my profile; for admins users, installation, custom fields, pipelines, currencies."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from crm_app.components.cards import panel
+from crm_app.components.currencies_panel import currencies_panel
 from crm_app.components.custom_fields_panel import custom_fields_panel
 from crm_app.components.forms import field_label
 from crm_app.components.i18n import T
+from crm_app.components.pipelines_panel import pipelines_panel
 from crm_app.components.shell import app_shell, page_header
 from crm_app.models import Role
 from crm_app.services.i18n import LANGUAGES
 from crm_app.services.permissions import ROLE_LABELS
+from crm_app.state.currencies_admin import CurrenciesAdminState
 from crm_app.state.preferences import PreferencesState
 from crm_app.state.users_admin import UsersAdminState, UserView
 
@@ -310,8 +313,13 @@ def installation_panel() -> rx.Component:
             ),
             _setting(
                 T("Base currency"),
-                T("Reports convert amounts into this currency."),
-                rx.code(p.base_currency, size="3"),
+                T("Reports convert amounts into this currency. Change it under Currencies."),
+                rx.hstack(
+                    rx.code(CurrenciesAdminState.base, size="3"),
+                    rx.text(CurrenciesAdminState.base_name, size="2", color="var(--gray-11)"),
+                    align="center",
+                    spacing="2",
+                ),
             ),
             spacing="5",
         ),
@@ -334,11 +342,21 @@ def settings_page() -> rx.Component:
                     UsersAdminState.user_is_admin,
                     rx.tabs.trigger(T("Custom fields"), value="fields"),
                 ),
+                rx.cond(
+                    UsersAdminState.user_is_admin,
+                    rx.tabs.trigger(T("Pipelines"), value="pipelines"),
+                ),
+                rx.cond(
+                    UsersAdminState.user_is_admin,
+                    rx.tabs.trigger(T("Currencies"), value="currencies"),
+                ),
             ),
             rx.tabs.content(rx.box(profile_panel(), padding_top="16px"), value="profile"),
             rx.tabs.content(rx.box(users_panel(), padding_top="16px"), value="users"),
             rx.tabs.content(rx.box(installation_panel(), padding_top="16px"), value="installation"),
             rx.tabs.content(rx.box(custom_fields_panel(), padding_top="16px"), value="fields"),
+            rx.tabs.content(rx.box(pipelines_panel(), padding_top="16px"), value="pipelines"),
+            rx.tabs.content(rx.box(currencies_panel(), padding_top="16px"), value="currencies"),
             default_value="profile",
         ),
     )

@@ -29,7 +29,7 @@ MAX_BYTES = 25 * 1024 * 1024
 KEEP_S = 3600
 SKIP = "__skip__"  # "don't import this column" (a select item cannot have an empty value)
 CREATE = "__create__"  # "new custom field" for an unmapped column
-ENTITIES = ("contact", "company")
+ENTITIES = ("contact", "company", "deal")
 STEPS = ("upload", "map", "checked", "done")
 NO_FILE = N_("Choose a CSV or Excel (.xlsx) file first.")
 TOO_BIG = N_("The file is larger than 25 MB. Split it into smaller files.")
@@ -51,7 +51,10 @@ def _folder() -> Path:
 
 
 def _perm(entity: str) -> Perm:
-    return Perm.CONTACTS_WRITE if entity == "contact" else Perm.COMPANIES_WRITE
+    # a deals import may update anyone's deal
+    return {"contact": Perm.CONTACTS_WRITE, "company": Perm.COMPANIES_WRITE}.get(
+        entity, Perm.DEALS_WRITE_ANY
+    )
 
 
 class ImportState(AppState):
@@ -73,6 +76,9 @@ class ImportState(AppState):
     rejected: list[dict[str, str]] = []
     warnings: list[dict[str, str]] = []
     last_batch: dict[str, str] = {}
+    # deals only: the pipeline the rows go to (a "Pipeline" column overrides it per row)
+    pipeline: str = ""
+    pipelines: list[list[str]] = []
     _path: str = ""
     _rejected_full: list[dict[str, Any]] = []
     _headers: list[str] = []
@@ -119,13 +125,41 @@ class ImportState(AppState):
     def load_companies(self):
         self._open("company")
 
+    @guarded()
+    def load_deals(self):
+        self._open("deal")
+        from crm_app.services import pipelines
+
+        with session_scope() as session:
+            rows = pipelines.list_pipelines(session)
+        self.pipelines = [[str(p.id), p.name] for p in rows]
+        default = next(
+            (p for p in rows if getattr(p, "is_default", False)), rows[0] if rows else None
+        )
+        self.pipeline = str(default.id) if default is not None else ""
+
+    @guarded(Perm.DEALS_WRITE_ANY)
+    def set_pipeline(self, value: str):
+        if any(p[0] == str(value) for p in self.pipelines):
+            self.pipeline = str(value)
+            if self.step == "checked":
+                self.step = "map"
+
+    def _pipeline(self) -> int | None:
+        return int(self.pipeline) if self.entity == "deal" and self.pipeline.isdigit() else None
+
     @rx.var
     def can_import(self) -> bool:
         return bool(self.user_role) and can(self.user_role, _perm(self.entity))
 
     @rx.var
     def can_create_fields(self) -> bool:
-        return bool(self.user_role) and can(self.user_role, Perm.SETTINGS_MANAGE)
+        # deals have no custom fields
+        return (
+            self.entity != "deal"
+            and bool(self.user_role)
+            and can(self.user_role, Perm.SETTINGS_MANAGE)
+        )
 
     @rx.var
     def ready(self) -> bool:
@@ -221,7 +255,7 @@ class ImportState(AppState):
         return {h: ("" if f in (SKIP, CREATE) else f) for h, f in self.mapping.items()}
 
     def _create_fields(self) -> list[str]:
-        if not can(caller().role, Perm.SETTINGS_MANAGE):
+        if self.entity == "deal" or not can(caller().role, Perm.SETTINGS_MANAGE):
             return []
         return [h for h, f in self.mapping.items() if f == CREATE]
 
@@ -268,7 +302,7 @@ class ImportState(AppState):
             {
                 "row": i18n.localize_digits(str(r.row), self.locale),
                 "field": column_of.get(r.field, r.field),
-                "reason": i18n.gettext(r.reason, self.locale),
+                "reason": _reason(r, self.locale),
             }
             for r in result.rejected[:200]
         ]
@@ -276,7 +310,7 @@ class ImportState(AppState):
             {
                 "row": i18n.localize_digits(str(w.row), self.locale),
                 "field": column_of.get(w.field, w.field),
-                "reason": i18n.gettext(w.reason, self.locale),
+                "reason": _reason(w, self.locale),
             }
             for w in result.warnings[:200]
         ]
@@ -298,6 +332,7 @@ class ImportState(AppState):
                     create_fields=self._create_fields(),
                     dry_run=True,
                     actor_id=me.id,
+                    pipeline=self._pipeline(),
                 )
                 session.rollback()  # a dry run writes nothing, whatever happens
         except importing.ImportProblem as exc:
@@ -323,7 +358,7 @@ class ImportState(AppState):
             with lock:
                 done["n"], done["total"] = n, max(1, total)
 
-        entity = self.entity
+        entity, pipeline = self.entity, self._pipeline()
 
         def work() -> importing.ImportResult:
             with session_scope() as session:
@@ -336,6 +371,7 @@ class ImportState(AppState):
                     create_fields=create,
                     actor_id=me.id,
                     progress=progress,
+                    pipeline=pipeline,
                 )
 
         self.busy, self.progress, self.problem = True, 0, ""
@@ -402,6 +438,14 @@ class ImportState(AppState):
                 restored=i18n.localize_digits(str(undone.restored), self.locale),
             )
         )
+
+
+def _reason(problem: Any, locale: str) -> str:
+    """A rejection's reason in the reader's language (some name what the row wrote)."""
+    message = getattr(problem, "message", "")
+    if message:
+        return i18n.format_message(message, locale, **getattr(problem, "params", {}))
+    return i18n.gettext(problem.reason, locale)
 
 
 def _zone(name: str):

@@ -1,0 +1,447 @@
+"""Settings → Pipelines panel: the pipelines, and the chosen pipeline's ordered stages."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from crm_app.components import form_fields
+from crm_app.components.cards import empty_state, panel
+from crm_app.components.i18n import T
+from crm_app.state.pipelines_admin import (
+    PipelineFormState,
+    PipelinesAdminState,
+    PipelineView,
+    StageFormState,
+    StageView,
+)
+
+S = PipelinesAdminState
+KIND_STYLE = {
+    "open": ("circle-dot", "gray"),
+    "won": ("trophy", "green"),
+    "lost": ("circle-x", "red"),
+}
+
+
+def _note(key: rx.Var[str]) -> rx.Component:
+    """Why the last action on this row was refused, beside it."""
+    return rx.cond(
+        S.notes.contains(key),
+        rx.hstack(
+            rx.icon("circle-alert", size=14, flex_shrink="0"),
+            rx.text(S.notes.get(key, ""), size="1"),
+            color="var(--red-11)",
+            align="center",
+            spacing="1",
+            role="alert",
+            data_testid="row-note",
+            margin_top="4px",
+            white_space="normal",
+        ),
+    )
+
+
+def _muted(text: rx.Var | str) -> rx.Component:
+    return rx.text(text, size="2", color="var(--gray-11)", white_space="nowrap")
+
+
+# -- pipelines ----------------------------------------------------------------------------------
+def _pipeline_row(p: rx.Var[PipelineView]) -> rx.Component:
+    chosen = p.id == S.selected_id
+    key = rx.Var.create("pipeline-") + p.id.to_string()
+    return rx.table.row(
+        rx.table.cell(
+            rx.hstack(
+                rx.button(
+                    rx.text(p.name, weight="medium", dir="auto"),
+                    variant="ghost",
+                    color_scheme=rx.cond(chosen, "indigo", "gray"),
+                    high_contrast=~chosen,
+                    on_click=S.select_pipeline(p.id),
+                    aria_pressed=rx.cond(chosen, "true", "false"),
+                    data_testid="pipeline-name",
+                ),
+                rx.cond(
+                    p.is_default,
+                    rx.badge(rx.icon("star", size=12), T("Default"), color_scheme="indigo"),
+                ),
+                rx.cond(
+                    p.archived,
+                    rx.badge(rx.icon("archive", size=12), T("Archived"), color_scheme="gray"),
+                ),
+                align="center",
+                spacing="2",
+                wrap="wrap",
+            ),
+            _note(key),
+        ),
+        rx.table.cell(_muted(p.stages_label)),
+        rx.table.cell(_muted(p.deals_label)),
+        rx.table.cell(
+            rx.hstack(
+                rx.cond(
+                    chosen,
+                    rx.badge(rx.icon("check", size=12), T("Shown below"), variant="surface"),
+                    rx.button(
+                        T("Edit stages"),
+                        size="1",
+                        variant="soft",
+                        on_click=S.select_pipeline(p.id),
+                    ),
+                ),
+                rx.cond(
+                    ~p.is_default & ~p.archived,
+                    rx.button(
+                        T("Make default"),
+                        size="1",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=S.make_default(p.id),
+                    ),
+                ),
+                rx.button(
+                    T("Rename"),
+                    size="1",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=PipelineFormState.open_rename(p.id),
+                ),
+                rx.cond(
+                    p.archived,
+                    rx.button(
+                        T("Restore"),
+                        size="1",
+                        variant="soft",
+                        color_scheme="green",
+                        on_click=S.set_pipeline_archived(p.id, False),
+                    ),
+                    rx.button(
+                        T("Archive"),
+                        size="1",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=S.set_pipeline_archived(p.id, True),
+                    ),
+                ),
+                spacing="2",
+                justify="end",
+                wrap="wrap",
+            )
+        ),
+        align="center",
+        background=rx.cond(chosen, "var(--accent-a2)", "transparent"),
+        opacity=rx.cond(p.archived, "0.75", "1"),
+        data_testid="pipeline-row",
+    )
+
+
+def pipeline_dialog() -> rx.Component:
+    f = PipelineFormState
+    return form_fields.record_dialog(
+        f,
+        title=rx.cond(f.editing_id > 0, T("Rename pipeline"), T("New pipeline")),
+        body=[
+            form_fields.text_field(T("Name"), "name", f, max_length=100, dir="auto"),
+            rx.cond(
+                f.editing_id > 0,
+                rx.fragment(),
+                rx.vstack(
+                    rx.el.label(
+                        rx.hstack(
+                            rx.checkbox(name="is_default"),
+                            rx.text(T("Make it the default pipeline"), size="2"),
+                            align="center",
+                            spacing="2",
+                        ),
+                    ),
+                    rx.text(
+                        T(
+                            "It starts with the stages New, Proposal, Won and Lost. Rename, "
+                            "add or reorder them afterwards."
+                        ),
+                        size="1",
+                        color="var(--gray-10)",
+                    ),
+                    spacing="2",
+                    width="100%",
+                ),
+            ),
+        ],
+        save_test_id="save-pipeline",
+    )
+
+
+def _pipelines_table() -> rx.Component:
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(T("Pipeline")),
+                    rx.table.column_header_cell(T("Stages")),
+                    rx.table.column_header_cell(T("Deals")),
+                    rx.table.column_header_cell(rx.text(T("Actions"), class_name="sr-only")),
+                )
+            ),
+            rx.table.body(rx.foreach(S.pipelines, _pipeline_row)),
+            variant="ghost",
+            size="2",
+            width="100%",
+            min_width="720px",  # scrolls sideways on a phone rather than crushing the names
+        ),
+        overflow_x="auto",
+        width="100%",
+    )
+
+
+# -- stages -------------------------------------------------------------------------------------
+def _kind_badge(s: rx.Var[StageView]) -> rx.Component:
+    return rx.match(
+        s.kind,
+        *[
+            (kind, rx.badge(rx.icon(icon, size=12), s.kind_label, color_scheme=color))
+            for kind, (icon, color) in KIND_STYLE.items()
+        ],
+        rx.badge(s.kind_label),
+    )
+
+
+def _probability(s: rx.Var[StageView]) -> rx.Component:
+    return rx.hstack(
+        rx.box(
+            rx.box(
+                height="100%",
+                width=s.percent.to_string() + "%",
+                background=rx.match(
+                    s.kind, ("won", "var(--green-9)"), ("lost", "var(--red-9)"), "var(--accent-9)"
+                ),
+                border_radius="3px",
+            ),
+            width="64px",
+            height="6px",
+            background="var(--gray-a4)",
+            border_radius="3px",
+            flex_shrink="0",
+            aria_hidden="true",
+        ),
+        rx.text(s.probability, size="2", white_space="nowrap", data_testid="stage-probability"),
+        align="center",
+        spacing="2",
+    )
+
+
+def _order_buttons(s: rx.Var[StageView]) -> rx.Component:
+    up = rx.Var.create("stage-up-") + s.id.to_string()
+    down = rx.Var.create("stage-down-") + s.id.to_string()
+    return rx.cond(
+        s.archived,
+        rx.fragment(),
+        rx.hstack(
+            rx.icon_button(
+                rx.icon("arrow-up", size=14),
+                size="1",
+                variant="soft",
+                color_scheme="gray",
+                disabled=s.first,
+                on_click=S.move_stage(s.id, -1),
+                aria_label=T("Move up"),
+                title=T("Move up"),
+                id=up,
+            ),
+            rx.icon_button(
+                rx.icon("arrow-down", size=14),
+                size="1",
+                variant="soft",
+                color_scheme="gray",
+                disabled=s.last,
+                on_click=S.move_stage(s.id, 1),
+                aria_label=T("Move down"),
+                title=T("Move down"),
+                id=down,
+            ),
+            spacing="1",
+        ),
+    )
+
+
+def _stage_row(s: rx.Var[StageView]) -> rx.Component:
+    key = rx.Var.create("stage-") + s.id.to_string()
+    return rx.table.row(
+        rx.table.cell(rx.text(s.number, size="2", color="var(--gray-10)"), width="36px"),
+        rx.table.cell(
+            rx.hstack(
+                rx.text(s.name, size="2", weight="medium", dir="auto", data_testid="stage-name"),
+                rx.cond(
+                    s.archived,
+                    rx.badge(rx.icon("archive", size=12), T("Archived"), color_scheme="gray"),
+                ),
+                align="center",
+                spacing="2",
+            ),
+            _note(key),
+        ),
+        rx.table.cell(_probability(s)),
+        rx.table.cell(_kind_badge(s)),
+        rx.table.cell(_muted(s.deals_label)),
+        rx.table.cell(_order_buttons(s)),
+        rx.table.cell(
+            rx.hstack(
+                rx.button(
+                    T("Edit"),
+                    size="1",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=StageFormState.open_edit(s.id),
+                ),
+                rx.cond(
+                    s.archived,
+                    rx.button(
+                        T("Restore"),
+                        size="1",
+                        variant="soft",
+                        color_scheme="green",
+                        on_click=S.set_stage_archived(s.id, False),
+                    ),
+                    rx.button(
+                        T("Archive"),
+                        size="1",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=S.set_stage_archived(s.id, True),
+                    ),
+                ),
+                spacing="2",
+                justify="end",
+            )
+        ),
+        align="center",
+        opacity=rx.cond(s.archived, "0.7", "1"),
+        data_testid="stage-row",
+    )
+
+
+def stage_dialog() -> rx.Component:
+    f = StageFormState
+    return form_fields.record_dialog(
+        f,
+        title=rx.cond(f.editing_id > 0, T("Edit stage"), T("New stage")),
+        body=[
+            form_fields.text_field(T("Name"), "name", f, max_length=100, dir="auto"),
+            rx.box(
+                rx.el.label(
+                    T("Win probability"),
+                    html_for="field-probability",
+                    style={"fontSize": "var(--font-size-2)", "fontWeight": "500"},
+                ),
+                rx.text(
+                    T("How likely a deal in this stage is to be won. It weights the forecast."),
+                    size="1",
+                    color="var(--gray-10)",
+                    margin_bottom="4px",
+                ),
+                rx.input(
+                    rx.input.slot("%", side="right"),
+                    id="field-probability",
+                    name="probability",
+                    default_value=f.values.get("probability", ""),
+                    placeholder="0–100",
+                    input_mode="numeric",
+                    max_length=5,
+                    width="140px",
+                ),
+                form_fields.error("probability", f),
+                width="100%",
+            ),
+            form_fields.select_field(T("Type"), "kind", f.kinds, state=f),
+            rx.text(
+                T(
+                    "Moving a deal into a won or lost stage closes it. A pipeline keeps at least "
+                    "one open, one won and one lost stage."
+                ),
+                size="1",
+                color="var(--gray-10)",
+            ),
+        ],
+        save_test_id="save-stage",
+    )
+
+
+def _stages_panel() -> rx.Component:
+    return panel(
+        T("Stages") + " · " + S.selected_name,
+        rx.text(
+            T(
+                "In the order deals move through them. Archive a stage once its deals are moved "
+                "elsewhere; history and reports keep it."
+            ),
+            size="2",
+            color="var(--gray-11)",
+            margin_bottom="12px",
+        ),
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell(rx.text("#", aria_hidden="true")),
+                        rx.table.column_header_cell(T("Stage")),
+                        rx.table.column_header_cell(T("Win probability")),
+                        rx.table.column_header_cell(T("Type")),
+                        rx.table.column_header_cell(T("Deals")),
+                        rx.table.column_header_cell(T("Order")),
+                        rx.table.column_header_cell(rx.text(T("Actions"), class_name="sr-only")),
+                    )
+                ),
+                rx.table.body(rx.foreach(S.stages, _stage_row)),
+                variant="ghost",
+                size="2",
+                width="100%",
+                min_width="820px",
+            ),
+            overflow_x="auto",
+            width="100%",
+        ),
+        rx.el.div(S.announcement, aria_live="polite", class_name="sr-only"),
+        action=rx.button(
+            rx.icon("plus", size=16),
+            T("New stage"),
+            on_click=StageFormState.open_new,
+            disabled=S.selected_archived,
+            data_testid="new-stage",
+        ),
+    )
+
+
+def pipelines_panel() -> rx.Component:
+    return rx.vstack(
+        panel(
+            T("Pipelines"),
+            rx.text(
+                T(
+                    "Each pipeline is a sales process with its own stages. New deals and the "
+                    "board open in the default pipeline."
+                ),
+                size="2",
+                color="var(--gray-11)",
+                margin_bottom="12px",
+            ),
+            rx.cond(
+                S.pipelines.length() > 0,
+                _pipelines_table(),
+                empty_state(
+                    "kanban",
+                    T("No pipelines yet"),
+                    T("Add your first sales process; it comes with stages to start from."),
+                ),
+            ),
+            action=rx.button(
+                rx.icon("plus", size=16),
+                T("New pipeline"),
+                on_click=PipelineFormState.open_new,
+                data_testid="new-pipeline",
+            ),
+        ),
+        rx.cond(S.selected_id > 0, _stages_panel()),
+        pipeline_dialog(),
+        stage_dialog(),
+        spacing="4",
+        width="100%",
+    )
