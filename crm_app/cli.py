@@ -321,6 +321,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .services.exporting import add_export_command
 
     add_export_command(sub)
+    from .worker import add_worker_command
+
+    add_worker_command(sub)
     return parser
 
 

@@ -14,6 +14,7 @@ from .customers import (
 )
 from .customization import CustomField, FieldType, Segment
 from .data_moves import DuplicateDismissal, ImportBatch, ImportChange
+from .messaging import Job, JobStatus, MailMessage, MailStatus, Notification, WorkerLease
 from .sales import (
     Deal,
     DealLine,
@@ -38,6 +39,12 @@ __all__ = [
     "FieldType",
     "ImportBatch",
     "ImportChange",
+    "Job",
+    "JobStatus",
+    "MailMessage",
+    "MailStatus",
+    "Notification",
+    "WorkerLease",
     "Segment",
     "Contact",
     "ContactEmail",

@@ -55,6 +55,8 @@ class Task(SQLModel, table=True):
     priority: str = Field(default="normal", max_length=10)
     done: bool = Field(default=False)
     done_at: datetime | None = None
+    # When the assignee was told the task came due (once per due time; cleared when it moves).
+    reminded_at: datetime | None = None
     assignee_id: int | None = fk("users.id", index=False)
     created_by_id: int | None = fk("users.id", index=False)
     contact_id: int | None = fk("contacts.id")

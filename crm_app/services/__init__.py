@@ -1,4 +1,5 @@
 """Plain-Python services (no reflex). Importing any of them registers the write hooks that
-keep derived data, such as the search index, in step with ``writes``."""
+keep derived data, such as the search index, in step with ``writes``, and the assignment
+notifications."""
 
-from . import search  # noqa: F401  (registers the search index's write hooks)
+from . import notifications, search  # noqa: F401  (registers their write hooks)
