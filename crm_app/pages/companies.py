@@ -136,7 +136,7 @@ def companies_page() -> rx.Component:
                     sort=S.sort,
                     descending=S.descending,
                     on_sort=S.sort_by,
-                    on_row_click=CompanyFormState.open_edit,
+                    on_row_click=lambda rid: rx.redirect("/companies/" + rid),
                     selected=S.selected,
                     on_toggle_row=S.toggle_row,
                     on_toggle_page=S.toggle_page,

@@ -218,7 +218,7 @@ def contacts_page() -> rx.Component:
                     sort=S.sort,
                     descending=S.descending,
                     on_sort=S.sort_by,
-                    on_row_click=ContactFormState.open_edit,
+                    on_row_click=lambda rid: rx.redirect("/contacts/" + rid),
                     selected=S.selected,
                     on_toggle_row=S.toggle_row,
                     on_toggle_page=S.toggle_page,

@@ -48,13 +48,17 @@ def test_create_with_a_bad_email_then_fix_it_then_edit(page: Page, base_url: str
     expect(row).to_have_count(1)
     expect(row).to_contain_text("grete@example.com")
 
-    row.click()
+    row.click()  # opens the record page; its Edit button opens the form
+    expect(page).to_have_url(re.compile(r"/contacts/\d+$"))
+    expect(page.get_by_test_id("record-name")).to_have_text(f"Grete {last}")
+    page.get_by_test_id("edit-record").click()
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_label("Last name")).to_have_value(last)
     dialog.get_by_label("Job title").fill("Head barista")
     dialog.get_by_test_id("save-contact").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
-    page.get_by_test_id("contacts-table-row").click()
+    expect(page.locator(".rp-360-subtitle")).to_contain_text("Head barista")  # page refreshed
+    page.get_by_test_id("edit-record").click()
     expect(page.get_by_role("dialog").get_by_label("Job title")).to_have_value("Head barista")
 
 
@@ -97,10 +101,12 @@ def test_custom_field_appears_on_the_form_and_filters(page: Page, base_url: str)
 
     page.goto(f"{base_url}/contacts")
     page.get_by_test_id("contacts-table-row").first.click()
+    page.get_by_test_id("edit-record").click()
     dialog = page.get_by_role("dialog")
     dialog.locator(f"input[name='custom.{label.lower()}']").fill("5000")
     dialog.get_by_test_id("save-contact").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
+    page.goto(f"{base_url}/contacts")
 
     page.get_by_role("button", name="More filters").click()
     page.get_by_role("combobox", name="Custom field").click()
