@@ -1,4 +1,5 @@
-"""Settings: my profile; for admins users, installation, custom fields, pipelines, currencies."""
+"""Settings: my profile; for admins users, installation, custom fields, pipelines, currencies,
+outgoing mail and background jobs."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from crm_app.components.currencies_panel import currencies_panel
 from crm_app.components.custom_fields_panel import custom_fields_panel
 from crm_app.components.forms import field_label
 from crm_app.components.i18n import T
+from crm_app.components.jobs_panel import jobs_panel
+from crm_app.components.mail_panel import mail_panel
 from crm_app.components.pipelines_panel import pipelines_panel
 from crm_app.components.shell import app_shell, page_header
 from crm_app.models import Role
@@ -350,6 +353,14 @@ def settings_page() -> rx.Component:
                     UsersAdminState.user_is_admin,
                     rx.tabs.trigger(T("Currencies"), value="currencies"),
                 ),
+                rx.cond(
+                    UsersAdminState.user_is_admin,
+                    rx.tabs.trigger(T("Outgoing mail"), value="mail"),
+                ),
+                rx.cond(
+                    UsersAdminState.user_is_admin,
+                    rx.tabs.trigger(T("Background jobs"), value="jobs"),
+                ),
             ),
             rx.tabs.content(rx.box(profile_panel(), padding_top="16px"), value="profile"),
             rx.tabs.content(rx.box(users_panel(), padding_top="16px"), value="users"),
@@ -357,6 +368,8 @@ def settings_page() -> rx.Component:
             rx.tabs.content(rx.box(custom_fields_panel(), padding_top="16px"), value="fields"),
             rx.tabs.content(rx.box(pipelines_panel(), padding_top="16px"), value="pipelines"),
             rx.tabs.content(rx.box(currencies_panel(), padding_top="16px"), value="currencies"),
+            rx.tabs.content(rx.box(mail_panel(), padding_top="16px"), value="mail"),
+            rx.tabs.content(rx.box(jobs_panel(), padding_top="16px"), value="jobs"),
             default_value="profile",
         ),
     )
