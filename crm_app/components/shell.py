@@ -6,6 +6,7 @@ import reflex as rx
 
 from crm_app.components.global_search import global_search
 from crm_app.components.i18n import T, localized
+from crm_app.components.notification_bell import notification_bell
 from crm_app.services.i18n import N_
 from crm_app.state.base import AppState
 from crm_app.state.companies import CompaniesState
@@ -13,6 +14,7 @@ from crm_app.state.contacts import ContactsState
 
 NAV: list[tuple[str, str, str]] = [
     (N_("Dashboard"), "/", "layout-dashboard"),
+    (N_("My work"), "/my-work", "list-checks"),
     (N_("Contacts"), "/contacts", "contact"),
     (N_("Companies"), "/companies", "building-2"),
     (N_("Pipeline"), "/pipeline", "kanban"),
@@ -186,6 +188,7 @@ def top_bar(active: str) -> rx.Component:
         mobile_menu(active),
         global_search(),
         rx.spacer(),
+        notification_bell(),
         rx.color_mode.button(variant="ghost", aria_label=T("Toggle light and dark mode")),
         user_menu(),
         align="center",
