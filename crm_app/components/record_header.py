@@ -39,6 +39,12 @@ def _edit_button(kind: str) -> rx.Component:
     )
 
 
+def _mail_button() -> rx.Component:
+    from crm_app.components.mail_compose import mail_button
+
+    return mail_button()
+
+
 def header(kind: str) -> rx.Component:
     """Initials, name, title and company, owner, stage, tags, and the page's actions."""
     list_href, list_label = (
@@ -111,7 +117,11 @@ def header(kind: str) -> rx.Component:
                 facts,
                 class_name="rp-360-title",
             ),
-            rx.el.div(_edit_button(kind), class_name="rp-360-actions"),
+            rx.el.div(
+                _mail_button() if kind == "contact" else rx.fragment(),
+                _edit_button(kind),
+                class_name="rp-360-actions",
+            ),
             class_name="rp-360-head",
         ),
         class_name="rp-360-header",

@@ -7,6 +7,7 @@ import reflex as rx
 from crm_app.components.company_form import company_form_dialog
 from crm_app.components.contact_form import contact_form_dialog
 from crm_app.components.i18n import T
+from crm_app.components.mail_compose import compose_dialog, mails_card
 from crm_app.components.record_header import about_card, figures, header, health_card
 from crm_app.components.shell import app_shell
 from crm_app.components.timeline import timeline
@@ -198,6 +199,8 @@ def _page(kind: str) -> rx.Component:
         orders_list(),
         tasks_list(),
     ]
+    if contact:
+        side.insert(2, mails_card())
     people = contacts_list(T("Other people at the company") if contact else T("People"))
     side.insert(2 if not contact else len(side), people)
     body = rx.el.div(
@@ -217,6 +220,7 @@ def _page(kind: str) -> rx.Component:
         rx.cond(S.missing, _missing(kind), body),
         form,
         _refresh_after_edit(form_state),
+        compose_dialog() if contact else rx.fragment(),
     )
 
 

@@ -149,6 +149,13 @@ class Record360State(AppState):
         yield from self._open("company")
 
     @guarded()
+    def after_mail(self):
+        """An e-mail was queued: it is on the timeline at once (status: queued)."""
+        if self.record_key and not self.missing:
+            self.cursor = ""
+            self._load_timeline()
+
+    @guarded()
     def after_edit(self):
         """The edit dialog closed: show what was saved."""
         if self.record_key and not self.missing:
