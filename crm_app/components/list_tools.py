@@ -6,6 +6,7 @@ import reflex as rx
 
 from crm_app.components.data_table import column_label
 from crm_app.components.i18n import T
+from crm_app.services.i18n import N_
 
 
 def filter_value(state, name: str) -> rx.Var[str]:
@@ -47,9 +48,9 @@ def data_links(base: str) -> list[rx.Component]:
 
 
 BACK_LINKS = {
-    "contact": ("Back to contacts", "/contacts"),
-    "company": ("Back to companies", "/companies"),
-    "deal": ("Back to the pipeline", "/pipeline"),
+    "contact": (N_("Back to contacts"), "/contacts"),
+    "company": (N_("Back to companies"), "/companies"),
+    "deal": (N_("Back to the pipeline"), "/pipeline"),
 }
 
 

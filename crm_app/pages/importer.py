@@ -8,6 +8,7 @@ from crm_app.components.cards import empty_state
 from crm_app.components.i18n import T
 from crm_app.components.list_tools import back_to_list
 from crm_app.components.shell import app_shell, page_header
+from crm_app.services.i18n import N_
 from crm_app.state.importer import ImportState as S
 
 UPLOAD_ID = "import-file"
@@ -328,18 +329,22 @@ def last_import_bar() -> rx.Component:
     )
 
 
-TITLES = {"contact": "Import contacts", "company": "Import companies", "deal": "Import deals"}
-SECTIONS = {"contact": "Contacts", "company": "Companies", "deal": "Pipeline"}
+TITLES = {
+    "contact": N_("Import contacts"),
+    "company": N_("Import companies"),
+    "deal": N_("Import deals"),
+}
+SECTIONS = {"contact": "Contacts", "company": "Companies", "deal": "Pipeline"}  # the sidebar entry
 DESCRIPTIONS = {
-    "contact": (
+    "contact": N_(
         "Rows that match an existing record by e-mail update it; blank cells never "
         "overwrite what is stored. Check first: a dry run changes nothing."
     ),
-    "company": (
+    "company": N_(
         "Rows that match a company by web domain or name update it; blank cells never "
         "overwrite what is stored. Check first: a dry run changes nothing."
     ),
-    "deal": (
+    "deal": N_(
         "Rows that match a deal by its ID in the other system update it; stages are matched "
         "by name in the chosen pipeline. Check first: a dry run changes nothing."
     ),
