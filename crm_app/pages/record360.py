@@ -26,6 +26,7 @@ def _list(
     *,
     empty: rx.Var,
     more_href: str = "",
+    extra: rx.Component | None = None,
 ) -> rx.Component:
     """A compact related list: title with count, up to 10 rows, and where the rest are."""
     rows = S.related.get(key, [])
@@ -54,6 +55,7 @@ def _list(
                 class_name="rp-360-list-more",
             ),
         ),
+        extra if extra is not None else rx.fragment(),
         class_name="rp-360-card",
     )
 
@@ -153,6 +155,35 @@ def tasks_list() -> rx.Component:
             rx.el.td(r["assignee"], dir="auto"),
         ),
         empty=T("No tasks."),
+        extra=rx.cond(S.can_log, _task_form()),
+    )
+
+
+def _task_form() -> rx.Component:
+    """Add a task about this record (assigned to me)."""
+    return rx.form(
+        rx.el.div(
+            rx.input(
+                name="title",
+                placeholder=T("Add a task…"),
+                aria_label=T("Add a task…"),
+                required=True,
+                max_length=200,
+                size="1",
+                flex="1",
+                data_testid="record-task-title",
+            ),
+            rx.input(type="date", name="due_date", aria_label=T("Due date"), size="1"),
+            rx.input(type="time", name="due_time", aria_label=T("Due time"), size="1"),
+            rx.button(T("Add"), size="1", type="submit"),
+            class_name="rp-360-task-form",
+        ),
+        rx.cond(
+            S.task_error != "", rx.text(S.task_error, size="1", color="var(--red-11)", role="alert")
+        ),
+        key=S.task_key,
+        on_submit=S.add_task,
+        reset_on_submit=True,
     )
 
 

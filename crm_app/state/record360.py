@@ -51,6 +51,8 @@ class Record360State(AppState):
     log_key: int = 0
     log_at: str = ""  # datetime-local in the user's zone
     log_errors: dict[str, str] = {}
+    task_error: str = ""
+    task_key: int = 0
 
     # -- loading ---------------------------------------------------------------------------
     def _route_id(self) -> int:
@@ -147,6 +149,40 @@ class Record360State(AppState):
     @guarded()
     def load_company(self):
         yield from self._open("company")
+
+    @guarded(Perm.TASKS_WRITE)
+    def add_task(self, form: dict):
+        """A task for me about this contact or company, from the page's Tasks card."""
+        from crm_app.services import tasks
+        from crm_app.services.tasks import TaskInput
+
+        from .my_work import ADDED, BAD_DATE, parse_due
+
+        if not self.record_key or self.missing:
+            return None
+        me = caller()
+        try:
+            due = parse_due(
+                str(form.get("due_date", "")), str(form.get("due_time", "")), me.time_zone
+            )
+        except ValueError:
+            self.task_error = self._t(BAD_DATE)
+            return None
+        data = TaskInput(
+            title=str(form.get("title", "") or "")[:300],
+            due_at=due,
+            assignee_id=me.id,
+            **self._scope(),
+        )
+        try:
+            with session_scope() as session:
+                tasks.create_task(session, data, actor_id=me.id)
+        except ValidationError as exc:
+            self.task_error = self._t(next(iter(exc.errors.values()), ""))
+            return None
+        self.task_error, self.task_key = "", self.task_key + 1
+        self._load_related()
+        return rx.toast.success(self._t(ADDED))
 
     @guarded()
     def after_mail(self):

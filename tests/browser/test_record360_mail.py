@@ -84,3 +84,28 @@ def test_an_email_written_on_the_page_is_delivered_and_on_the_timeline(
         expect(page.get_by_test_id("mail-row").filter(has_text=subject)).to_contain_text("Sent")
     finally:
         server.stop()
+
+
+def test_a_task_added_on_a_contact_page_is_due_today_in_my_work(
+    page: Page, base_url: str, running_app
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from crm_app.models import User
+
+    with session_scope(running_app.db_url) as session:
+        contact_id = session.execute(sa.select(Contact.id).order_by(Contact.id).limit(1)).scalar()
+        tz = session.execute(sa.select(User.time_zone).where(User.email == ADMIN[0])).scalar()
+    today = datetime.now(ZoneInfo(tz or "UTC")).date().isoformat()
+    title = f"Call back about the grinder {secrets.token_hex(2)}"
+    log_in(page, base_url, *ADMIN)
+    page.goto(f"{base_url}/contacts/{contact_id}")
+    page.get_by_test_id("record-task-title").fill(title)
+    page.get_by_label("Due date").fill(today)
+    page.get_by_label("Due time").fill("23:59")
+    page.get_by_test_id("record-task-title").press("Enter")
+    expect(page.get_by_test_id("related-tasks")).to_contain_text(title)
+
+    page.goto(f"{base_url}/my-work")
+    expect(page.get_by_test_id("group-today").get_by_text(title)).to_be_visible()
