@@ -6,27 +6,39 @@ import functools
 
 import reflex as rx
 
+from crm_app import worker
 from crm_app.api import api
 from crm_app.pages.companies import companies_page
 from crm_app.pages.contacts import contacts_page
 from crm_app.pages.dashboard import dashboard_page
 from crm_app.pages.duplicates import duplicates_page
+from crm_app.pages.forecast import forecast_page
 from crm_app.pages.importer import import_page
 from crm_app.pages.login import login_page
+from crm_app.pages.my_work import my_work_page
 from crm_app.pages.not_found import not_found_page
+from crm_app.pages.pipeline import pipeline_page
+from crm_app.pages.record360 import company_page, contact_page
 from crm_app.pages.settings import settings_page
 from crm_app.pages.upcoming import UPCOMING, upcoming_page
 from crm_app.state.companies import CompaniesState
-from crm_app.state.company_form import CompanyFormState
-from crm_app.state.contact_form import ContactFormState
 from crm_app.state.contacts import ContactsState
+from crm_app.state.currencies_admin import CurrenciesAdminState
 from crm_app.state.custom_fields_admin import CustomFieldsState
 from crm_app.state.dashboard import DashboardState
+from crm_app.state.deal_form import DealFormState
 from crm_app.state.duplicates import DuplicatesState
+from crm_app.state.forecast import ForecastState
 from crm_app.state.importer import ImportState
+from crm_app.state.jobs_admin import JobsAdminState
 from crm_app.state.login import LoginState
+from crm_app.state.mail_admin import MailAdminState
+from crm_app.state.my_work import MyWorkState
 from crm_app.state.overview import OverviewState
+from crm_app.state.pipeline import PipelineState
+from crm_app.state.pipelines_admin import PipelinesAdminState
 from crm_app.state.preferences import PreferencesState
+from crm_app.state.record360 import Record360State
 from crm_app.state.users_admin import UsersAdminState
 
 app = rx.App(
@@ -34,9 +46,15 @@ app = rx.App(
     stylesheets=["/rapport.css"],
     head_components=[rx.el.meta(name="color-scheme", content="light dark")],
 )
+# The job runner (mail, reminders) runs beside each app process; RAPPORT_WORKER=0 turns it off
+# where `rapport worker` runs on its own.
+worker.start_in_background(app)
 
 app.add_page(login_page, route="/login", title="Log in · Rapport", on_load=LoginState.load_login)
 app.add_page(dashboard_page, route="/", title="Dashboard · Rapport", on_load=DashboardState.load)
+app.add_page(
+    my_work_page, route="/my-work", title="My work · Rapport", on_load=MyWorkState.load
+)
 app.add_page(
     contacts_page, route="/contacts", title="Contacts · Rapport", on_load=ContactsState.load
 )
@@ -67,18 +85,33 @@ app.add_page(
     title="Import companies · Rapport",
     on_load=ImportState.load_companies,
 )
-# A record's own address opens its form over the list (until record pages arrive).
 app.add_page(
-    contacts_page,
+    functools.partial(import_page, "deal"),
+    route="/pipeline/import",
+    title="Import deals · Rapport",
+    on_load=ImportState.load_deals,
+)
+# A record's own address: its customer-360 page.
+app.add_page(
+    contact_page,
     route="/contacts/[record_id]",
-    title="Contacts · Rapport",
-    on_load=[ContactsState.load, ContactFormState.open_from_route],
+    title="Contact · Rapport",
+    on_load=Record360State.load_contact,
 )
 app.add_page(
-    companies_page,
+    company_page,
     route="/companies/[record_id]",
-    title="Companies · Rapport",
-    on_load=[CompaniesState.load, CompanyFormState.open_from_route],
+    title="Company · Rapport",
+    on_load=Record360State.load_company,
+)
+app.add_page(
+    pipeline_page, route="/pipeline", title="Pipeline · Rapport", on_load=PipelineState.load
+)
+app.add_page(
+    pipeline_page,
+    route="/deals/[record_id]",
+    title="Pipeline · Rapport",
+    on_load=[PipelineState.load, DealFormState.open_from_route],
 )
 for _route, _page in UPCOMING.items():
     app.add_page(
@@ -88,6 +121,12 @@ for _route, _page in UPCOMING.items():
         on_load=OverviewState.load_counts,
     )
 app.add_page(
+    forecast_page,
+    route="/pipeline/forecast",
+    title="Forecast · Rapport",
+    on_load=ForecastState.load,
+)
+app.add_page(
     settings_page,
     route="/settings",
     title="Settings · Rapport",
@@ -95,6 +134,10 @@ app.add_page(
         PreferencesState.load_preferences,
         UsersAdminState.load_users,
         CustomFieldsState.load_fields,
+        PipelinesAdminState.load_pipelines,
+        CurrenciesAdminState.load_currencies,
+        MailAdminState.load_mail_settings,
+        JobsAdminState.load_jobs,
     ],
 )
 app.add_page(not_found_page, route="404", title="Page not found · Rapport")

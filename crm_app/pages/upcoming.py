@@ -23,20 +23,6 @@ class Upcoming:
 
 
 UPCOMING: dict[str, Upcoming] = {
-    "/pipeline": Upcoming(
-        N_("Pipeline"),
-        N_("Deals by stage, from first call to signature."),
-        "kanban",
-        [
-            ("deals", N_("Deals"), "handshake"),
-            ("pipelines", N_("Pipelines"), "kanban"),
-            ("stages", N_("Stages"), "columns-3"),
-        ],
-        N_(
-            "The drag-and-drop board with stage totals, forecasts and deal pages arrives in the "
-            "sales release. Open pipeline value and this month's wins are on the dashboard today."
-        ),
-    ),
     "/tickets": Upcoming(
         N_("Tickets"),
         N_("Customer requests and their service levels."),
