@@ -27,7 +27,10 @@ run: $(VENV)/.installed $(TOOLS)/.bun
 
 test: $(VENV)/.installed-test $(TOOLS)/.bun $(TOOLS)/.chromium
 	$(VENV)/bin/ruff check .
-	RAPPORT_CHROMIUM="$$(cat $(TOOLS)/.chromium)" $(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider tests/unit
+	# the browser tests in their own run: playwright's sync API keeps an event loop running in
+	# the process, which would break the unit tests that use asyncio.run after it
+	RAPPORT_CHROMIUM="$$(cat $(TOOLS)/.chromium)" $(PY) -m pytest -q -p no:cacheprovider tests/browser
 
 unit: $(VENV)/.installed-test
 	$(PY) -m pytest -q -p no:cacheprovider tests/unit
