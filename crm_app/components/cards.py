@@ -103,3 +103,29 @@ def skeleton_lines(n: int = 4) -> rx.Component:
     return rx.vstack(
         *[rx.skeleton(height="20px", width="100%") for _ in range(n)], spacing="3", width="100%"
     )
+
+
+def admin_table(
+    headers: list, items: rx.Var, row, *, min_width: str | None = None, **props
+) -> rx.Component:
+    """A Settings table: header cells (``None`` = an "Actions" column named for screen readers
+    only), one row per item, scrolling sideways on a phone rather than crushing its cells."""
+    from crm_app.components.i18n import T
+
+    cells = [
+        rx.table.column_header_cell(rx.text(T("Actions"), class_name="sr-only") if h is None else h)
+        for h in headers
+    ]
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*cells)),
+            rx.table.body(rx.foreach(items, row)),
+            variant="ghost",
+            size="2",
+            width="100%",
+            **({"min_width": min_width} if min_width else {}),
+        ),
+        overflow_x="auto",
+        width="100%",
+        **props,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components import form_fields
-from crm_app.components.cards import empty_state, panel
+from crm_app.components.cards import admin_table, empty_state, panel
 from crm_app.components.forms import field_label
 from crm_app.components.i18n import T
 from crm_app.state.currencies_admin import CurrenciesAdminState, RateFormState, RateView
@@ -88,25 +88,11 @@ def _rate_row(r: rx.Var[RateView]) -> rx.Component:
 
 
 def _rate_table() -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell(T("Currency")),
-                    rx.table.column_header_cell(T("Rate")),
-                    rx.table.column_header_cell(T("Updated")),
-                    rx.table.column_header_cell(T("In use")),
-                    rx.table.column_header_cell(rx.text(T("Actions"), class_name="sr-only")),
-                )
-            ),
-            rx.table.body(rx.foreach(S.rates, _rate_row)),
-            variant="ghost",
-            size="2",
-            width="100%",
-            min_width="640px",
-        ),
-        overflow_x="auto",
-        width="100%",
+    return admin_table(
+        [T("Currency"), T("Rate"), T("Updated"), T("In use"), None],
+        S.rates,
+        _rate_row,
+        min_width="640px",
     )
 
 

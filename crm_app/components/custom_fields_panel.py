@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components import form_fields
-from crm_app.components.cards import panel
+from crm_app.components.cards import admin_table, panel
 from crm_app.components.i18n import T
 from crm_app.state.custom_fields_admin import ENTITY_LABELS, TYPE_LABELS
 from crm_app.state.custom_fields_admin import CustomFieldsState as C
@@ -101,19 +101,5 @@ def custom_fields_panel() -> rx.Component:
             color="var(--gray-11)",
         ),
         rx.box(add_field_form(), margin_y="16px"),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell(T("Label")),
-                    rx.table.column_header_cell(T("For")),
-                    rx.table.column_header_cell(T("Type")),
-                    rx.table.column_header_cell(T("Choices")),
-                    rx.table.column_header_cell(""),
-                )
-            ),
-            rx.table.body(rx.foreach(C.fields, _row)),
-            variant="ghost",
-            size="2",
-            width="100%",
-        ),
+        admin_table([T("Label"), T("For"), T("Type"), T("Choices"), None], C.fields, _row),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from crm_app.components.cards import empty_state, panel
+from crm_app.components.cards import admin_table, empty_state, panel
 from crm_app.components.i18n import T
 from crm_app.state.jobs_admin import STATUS_LABELS, STATUSES, CountView, JobsAdminState, JobView
 
@@ -85,27 +85,19 @@ def _job_row(j: rx.Var[JobView]) -> rx.Component:
 
 
 def _table() -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell(T("Kind")),
-                    rx.table.column_header_cell(T("Status")),
-                    rx.table.column_header_cell(T("Attempts")),
-                    rx.table.column_header_cell(T("Run at / next try")),
-                    rx.table.column_header_cell(T("Last error")),
-                    rx.table.column_header_cell(T("Created")),
-                    rx.table.column_header_cell(rx.text(T("Actions"), class_name="sr-only")),
-                )
-            ),
-            rx.table.body(rx.foreach(S.jobs, _job_row)),
-            variant="ghost",
-            size="2",
-            width="100%",
-            min_width="860px",
-        ),
-        overflow_x="auto",
-        width="100%",
+    return admin_table(
+        [
+            T("Kind"),
+            T("Status"),
+            T("Attempts"),
+            T("Run at / next try"),
+            T("Last error"),
+            T("Created"),
+            None,
+        ],
+        S.jobs,
+        _job_row,
+        min_width="860px",
     )
 
 

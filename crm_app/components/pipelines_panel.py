@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components import form_fields
-from crm_app.components.cards import empty_state, panel
+from crm_app.components.cards import admin_table, empty_state, panel
 from crm_app.components.i18n import T
 from crm_app.state.pipelines_admin import (
     PipelineFormState,
@@ -172,24 +172,11 @@ def pipeline_dialog() -> rx.Component:
 
 
 def _pipelines_table() -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell(T("Pipeline")),
-                    rx.table.column_header_cell(T("Stages")),
-                    rx.table.column_header_cell(T("Deals")),
-                    rx.table.column_header_cell(rx.text(T("Actions"), class_name="sr-only")),
-                )
-            ),
-            rx.table.body(rx.foreach(S.pipelines, _pipeline_row)),
-            variant="ghost",
-            size="2",
-            width="100%",
-            min_width="720px",  # scrolls sideways on a phone rather than crushing the names
-        ),
-        overflow_x="auto",
-        width="100%",
+    return admin_table(
+        [T("Pipeline"), T("Stages"), T("Deals"), None],
+        S.pipelines,
+        _pipeline_row,
+        min_width="720px",  # scrolls sideways on a phone rather than crushing the names
     )
 
 
@@ -377,27 +364,19 @@ def _stages_panel() -> rx.Component:
             color="var(--gray-11)",
             margin_bottom="12px",
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(rx.text("#", aria_hidden="true")),
-                        rx.table.column_header_cell(T("Stage")),
-                        rx.table.column_header_cell(T("Win probability")),
-                        rx.table.column_header_cell(T("Type")),
-                        rx.table.column_header_cell(T("Deals")),
-                        rx.table.column_header_cell(T("Order")),
-                        rx.table.column_header_cell(rx.text(T("Actions"), class_name="sr-only")),
-                    )
-                ),
-                rx.table.body(rx.foreach(S.stages, _stage_row)),
-                variant="ghost",
-                size="2",
-                width="100%",
-                min_width="820px",
-            ),
-            overflow_x="auto",
-            width="100%",
+        admin_table(
+            [
+                rx.text("#", aria_hidden="true"),
+                T("Stage"),
+                T("Win probability"),
+                T("Type"),
+                T("Deals"),
+                T("Order"),
+                None,
+            ],
+            S.stages,
+            _stage_row,
+            min_width="820px",
         ),
         rx.el.div(S.announcement, aria_live="polite", class_name="sr-only"),
         action=rx.button(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from crm_app.components.cards import panel
+from crm_app.components.cards import admin_table, panel
 from crm_app.components.currencies_panel import currencies_panel
 from crm_app.components.custom_fields_panel import custom_fields_panel
 from crm_app.components.forms import field_label
@@ -193,23 +193,10 @@ def _user_row(u: rx.Var[UserView]) -> rx.Component:
 def users_panel() -> rx.Component:
     return panel(
         T("Users"),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell(T("User")),
-                        rx.table.column_header_cell(T("Role")),
-                        rx.table.column_header_cell(T("Status")),
-                        rx.table.column_header_cell(T("Last login")),
-                        rx.table.column_header_cell(""),
-                    )
-                ),
-                rx.table.body(rx.foreach(UsersAdminState.users, _user_row)),
-                variant="ghost",
-                size="2",
-                width="100%",
-            ),
-            overflow_x="auto",
+        admin_table(
+            [T("User"), T("Role"), T("Status"), T("Last login"), None],
+            UsersAdminState.users,
+            _user_row,
         ),
         password_dialog(),
         action=create_user_dialog(),
