@@ -313,3 +313,31 @@ def set_lifecycle_stage(
         bool(writes.update(session, c, {"lifecycle_stage": stage}, actor_id=actor_id))
         for c in contacts
     )
+
+
+def search_contacts(session: Session, text: str, limit: int = 8) -> list[tuple[int, str, str]]:
+    """(id, name, company name) of the contacts that best match ``text`` (the full-text index),
+    best first: the search-as-you-type of forms that link a contact."""
+    from . import search
+
+    ids_q = search.contact_match_ids(session, text, ranked=True)
+    ids = list(session.execute(ids_q.limit(limit)).scalars()) if ids_q is not None else []
+    if not ids:
+        return []
+    rows = session.execute(
+        sa.select(Contact.id, Contact.first_name, Contact.last_name, Company.name)
+        .outerjoin(Company, Company.id == Contact.company_id)
+        .where(Contact.id.in_(ids))
+    ).all()
+    names = {r[0]: (f"{r[1]} {r[2]}".strip() or f"#{r[0]}", r[3] or "") for r in rows}
+    return [(i, *names[i]) for i in ids if i in names]
+
+
+def display_names(
+    session: Session, contact_id: int | None, company_id: int | None
+) -> tuple[str, str]:
+    """The contact's full name and the company's name (empty when not set or gone)."""
+    contact = session.get(Contact, contact_id) if contact_id else None
+    company = session.get(Company, company_id) if company_id else None
+    name = f"{contact.first_name} {contact.last_name}".strip() if contact else ""
+    return name, company.name if company else ""

@@ -108,3 +108,15 @@ def line_total(lines: list[dict[str, Any]]) -> float:
         for ln in lines
     )
     return float(round(total, 2))
+
+
+def active_products(session: Session) -> list[tuple[int, str, float, str]]:
+    """(id, name, list price, currency) of the products a deal line can pick, by name."""
+    import sqlalchemy as sa
+
+    rows = session.execute(
+        sa.select(Product.id, Product.name, Product.price, Product.currency)
+        .where(Product.active)
+        .order_by(Product.name)
+    ).all()
+    return [(int(i), str(n), float(p or 0), str(c)) for i, n, p, c in rows]

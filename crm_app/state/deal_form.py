@@ -4,13 +4,20 @@ items whose sum becomes the value, and (on edit) the deal's stage history."""
 from __future__ import annotations
 
 import reflex as rx
-import sqlalchemy as sa
 from babel.dates import format_timedelta
 from babel.numbers import get_currency_name
 
 from crm_app.db import session_scope
-from crm_app.models import Company, Contact, Product
-from crm_app.services import deal_board, deals, formatting, i18n, pipelines, search, users
+from crm_app.services import (
+    contacts,
+    deal_board,
+    deal_lines,
+    deals,
+    formatting,
+    i18n,
+    pipelines,
+    users,
+)
 from crm_app.services.deal_lines import number
 from crm_app.services.deals import DealInput, LineInput
 from crm_app.services.errors import NotFound, ValidationError
@@ -37,21 +44,6 @@ def currency_name(code: str, locale: str) -> str:
         return get_currency_name(code, locale=locale)
     except (ValueError, LookupError):
         return code
-
-
-def contact_hits(session, text: str, limit: int = 8) -> list[list[str]]:
-    """[id, "First Last · Company"] of the best-matching contacts (the full-text index)."""
-    ids_q = search.contact_match_ids(session, text, ranked=True)
-    ids = list(session.execute(ids_q.limit(limit)).scalars()) if ids_q is not None else []
-    if not ids:
-        return []
-    rows = session.execute(
-        sa.select(Contact.id, Contact.first_name, Contact.last_name, Company.name)
-        .outerjoin(Company, Company.id == Contact.company_id)
-        .where(Contact.id.in_(ids))
-    ).all()
-    names = {r[0]: (f"{r[1]} {r[2]}".strip() or f"#{r[0]}", r[3] or "") for r in rows}
-    return [[str(i), *names[i]] for i in ids if i in names]
 
 
 class DealFormState(AppState):
@@ -108,11 +100,7 @@ class DealFormState(AppState):
         }
         self.lost_stages = [s[0] for ss in self.stages.values() for s in ss if s[2] == "lost"]
         self.owners = [[str(u.id), u.name] for u in users.list_users(session) if u.active]
-        products = session.execute(
-            sa.select(Product.id, Product.name, Product.price, Product.currency)
-            .where(Product.active)
-            .order_by(Product.name)
-        ).all()
+        products = deal_lines.active_products(session)
         self._prices = {str(i): [float(p), c] for i, _, p, c in products}
         self.products = [[str(i), name, formatting.money(p, c, loc)] for i, name, p, c in products]
         self.lost_reasons = [
@@ -149,8 +137,9 @@ class DealFormState(AppState):
             with session_scope() as session:
                 deal = deals.get_deal(session, int(deal_id))
                 form = deals.deal_form(session, int(deal_id))
-                contact = session.get(Contact, form.contact_id) if form.contact_id else None
-                company = session.get(Company, form.company_id) if form.company_id else None
+                contact_name, company_name = contacts.display_names(
+                    session, form.contact_id, form.company_id
+                )
                 history = deals.stage_history(session, int(deal_id))
                 self._prepare(session)
                 owner_id = deal.owner_id
@@ -171,9 +160,9 @@ class DealFormState(AppState):
             "lost_note": form.lost_note,
         }
         self.contact_id = str(form.contact_id or "")
-        self.contact_name = f"{contact.first_name} {contact.last_name}".strip() if contact else ""
+        self.contact_name = contact_name
         self.company_id = str(form.company_id or "")
-        self.company_name = company.name if company else ""
+        self.company_name = company_name
         self.lines = [
             [str(ln.product_id or ""), ln.description, f"{ln.quantity:g}"]
             + [f"{float(ln.unit_price or 0):g}", f"{float(ln.discount_pct or 0):g}"]
@@ -294,7 +283,8 @@ class DealFormState(AppState):
             self.contact_id, self.contact_hits = "", []
             return
         with session_scope() as session:
-            self.contact_hits = contact_hits(session, text)
+            hits = contacts.search_contacts(session, text)
+            self.contact_hits = [[str(i), name, company] for i, name, company in hits]
 
     @guarded()
     def pick_contact(self, contact_id: str, name: str):

@@ -395,3 +395,26 @@ def test_fts_query_quotes_every_word():
     assert sqlite.fts_query(["ann", "lee"]) == '"ann"* "lee"*'
     assert sqlite.fts_query(['a"b']) == '"a""b"*'
     assert search.words("Ann-Liis O'Brien +372") == ["Ann", "Liis", "O", "Brien", "372"]
+
+
+def test_search_contacts_for_a_form_names_them_with_their_company(session: Session) -> None:
+    from crm_app.models import Product
+    from crm_app.services import contacts, deal_lines
+
+    kohvik = writes.create(session, Company(name="Kohvik Kuu OÜ"), actor_id=None)
+    anna = _contact(session, "Anna", "Tamm", company=kohvik)
+    _contact(session, "Annika", "Mets")
+    _contact(session, "Jaan", "Kask")
+    session.commit()
+    hits = contacts.search_contacts(session, "ann")
+    assert {h[1] for h in hits} == {"Anna Tamm", "Annika Mets"}
+    assert (anna.id, "Anna Tamm", "Kohvik Kuu OÜ") in hits
+    assert contacts.search_contacts(session, "zzz") == []
+    assert contacts.display_names(session, anna.id, kohvik.id) == ("Anna Tamm", "Kohvik Kuu OÜ")
+    assert contacts.display_names(session, None, 999_999) == ("", "")
+
+    session.add_all(
+        [Product(name="Grinder", price=450), Product(name="Beans", price=12, active=False)]
+    )
+    session.commit()
+    assert [p[1] for p in deal_lines.active_products(session)] == ["Grinder"]
