@@ -99,12 +99,12 @@ def add_activities(url: str) -> dict:
 
 def service_timings(url: str, contact_id: int, reps: int = 15) -> list[tuple[str, float]]:
     from crm_app.db import session_scope
-    from crm_app.services import customer360, related_records
+    from crm_app.services import customer360, related_records, timeline
 
     calls = {
         "profile": lambda s: related_records.contact_profile(s, contact_id),
         "summary (figures + health)": lambda s: customer360.contact_summary(s, contact_id),
-        "timeline, first 30": lambda s: customer360.timeline(s, contact_id=contact_id),
+        "timeline, first 30": lambda s: timeline.page_of(s, contact_id=contact_id),
         "related lists": lambda s: related_records.related_lists(s, contact_id=contact_id),
     }
     out = []

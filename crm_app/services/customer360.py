@@ -1,4 +1,4 @@
-"""Customer-360: one customer's key figures, a health score with its reasons, and a timeline.
+"""Customer-360: one customer's key figures and a health score with its reasons.
 
 Key figures (all money in the base currency)
     lifetime value   paid orders, plus won deals that have no order (a won deal normally
@@ -19,12 +19,7 @@ Health score (0–100, start 70, clamped), each rule with its reason and its poi
     lifecycle     churned −30
 Levels: ≥ 70 good, 40–69 watch, < 40 at risk.
 
-Timeline
-    Activities (notes, calls, e-mails, meetings), deal stage changes, tickets (opened, solved)
-    and orders of a contact (of a company: its own and its contacts'), newest first, paged by
-    a keyset cursor ``(moment, kind, id)``: each source reads at most ``limit`` rows older than
-    the cursor through its index, so a customer with thousands of entries opens as fast as one
-    with ten.
+The timeline is ``services/timeline.py``.
 """
 
 from __future__ import annotations
@@ -38,16 +33,13 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from crm_app.models import (
-    Activity,
     Company,
     Contact,
     Deal,
-    DealStageChange,
     Order,
     Stage,
     Ticket,
     TicketStatus,
-    User,
     utcnow,
 )
 
@@ -57,7 +49,6 @@ from .i18n import N_
 
 CLOSED_TICKETS = (TicketStatus.SOLVED.value, TicketStatus.CLOSED.value)
 DEFAULT_INTERVAL_DAYS = 90
-TIMELINE_KINDS = ("note", "call", "email", "meeting", "stage", "ticket", "order")
 
 
 # -- key figures and health ------------------------------------------------------------------
@@ -87,7 +78,7 @@ class Summary:
     currency: str
 
 
-def _scope(model: Any, contact_ids: list[int] | None, company_id: int | None) -> Any:
+def scope(model: Any, contact_ids: list[int] | None, company_id: int | None) -> Any:
     """Rows of a customer: a contact (its ids), or a company (its own rows and its contacts')."""
     if company_id is None:
         return model.contact_id.in_(contact_ids or [])
@@ -102,7 +93,7 @@ def _figures(
 ) -> dict[str, Any]:
     base = money.base_currency(session)
     value = money.deal_value_in_base(session)
-    deal_scope = _scope(Deal, contact_ids, company_id)
+    deal_scope = scope(Deal, contact_ids, company_id)
     stage_won = sa.select(Stage.is_won).where(Stage.id == Deal.stage_id).scalar_subquery()
     stage_lost = sa.select(Stage.is_lost).where(Stage.id == Deal.stage_id).scalar_subquery()
     open_deals = session.execute(
@@ -120,18 +111,18 @@ def _figures(
     order_rate = _order_rate(session, base)
     order_rows = session.execute(
         sa.select(Order.ordered_at, Order.total * order_rate)
-        .where(_scope(Order, contact_ids, company_id), Order.status != "cancelled")
+        .where(scope(Order, contact_ids, company_id), Order.status != "cancelled")
         .order_by(Order.ordered_at)
     ).all()
     tickets = session.execute(
         sa.select(Ticket.priority, sa.func.count())
-        .where(_scope(Ticket, contact_ids, company_id), Ticket.status.not_in(CLOSED_TICKETS))
+        .where(scope(Ticket, contact_ids, company_id), Ticket.status.not_in(CLOSED_TICKETS))
         .group_by(Ticket.priority)
     ).all()
     csat = (
         session.execute(
             sa.select(Ticket.csat_score)
-            .where(_scope(Ticket, contact_ids, company_id), Ticket.csat_score.is_not(None))
+            .where(scope(Ticket, contact_ids, company_id), Ticket.csat_score.is_not(None))
             .order_by(Ticket.csat_at.desc().nulls_last(), Ticket.id.desc())
             .limit(5)
         )
@@ -161,7 +152,7 @@ def _order_rate(session: Session, base: str) -> Any:
     return sa.func.coalesce(sa.case((Order.currency == base, 1.0), else_=table_rate), 0.0)
 
 
-def _aware(moment: datetime | None) -> datetime | None:
+def aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         from datetime import UTC
 
@@ -184,7 +175,7 @@ def health(
     if last_contacted_at is None:
         reasons.append(Reason(N_("Never contacted"), -20))
     else:
-        days = (now - _aware(last_contacted_at)).days
+        days = (now - aware(last_contacted_at)).days
         if days <= 30:
             reasons.append(Reason(N_("Contacted {days} days ago"), 10, {"days": days}))
         elif days > 90:
@@ -194,7 +185,7 @@ def health(
         gaps = [(b - a).days for a, b in zip(purchases, purchases[1:], strict=False)]
         gaps = [g for g in gaps if g > 0]
         interval = int(statistics.median(gaps)) if gaps else DEFAULT_INTERVAL_DAYS
-        since = (now - _aware(purchases[-1])).days
+        since = (now - aware(purchases[-1])).days
         if since <= interval:
             reasons.append(
                 Reason(N_("Bought within the usual {interval} days"), 10, {"interval": interval})
@@ -253,7 +244,7 @@ def _summary(
 ) -> Summary:
     now = now or utcnow()
     f = _figures(session, contact_ids, company_id, now)
-    purchases = [_aware(at) for at, _ in f["orders"] if at is not None]
+    purchases = [aware(at) for at, _ in f["orders"] if at is not None]
     score, level, reasons, interval = health(
         now=now,
         last_contacted_at=last_contacted_at,
@@ -270,7 +261,7 @@ def _summary(
         open_deals=f["open_deals"],
         open_tickets=sum(f["tickets"].values()),
         orders=len(f["orders"]),
-        last_contacted_at=_aware(last_contacted_at),
+        last_contacted_at=aware(last_contacted_at),
         last_purchase_at=last,
         days_since_purchase=(now - last).days if last else None,
         usual_interval_days=interval,
@@ -304,167 +295,3 @@ def company_summary(session: Session, company_id: int, *, now: datetime | None =
         sa.select(sa.func.max(Contact.last_contacted_at)).where(Contact.company_id == company_id)
     ).scalar()
     return _summary(session, ids, company_id, last, None, now)
-
-
-# -- timeline --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Entry:
-    kind: str  # one of TIMELINE_KINDS (activities use their own kind)
-    id: int
-    at: datetime
-    title: str
-    body: str = ""
-    who: str = ""
-    link: str = ""
-    details: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def cursor(self) -> str:
-        return f"{self.at.isoformat()}|{self.kind}|{self.id}"
-
-
-@dataclass(frozen=True)
-class Page:
-    entries: list[Entry]
-    next_cursor: str | None  # pass as ``before`` for the next (older) page
-
-
-def _parse_cursor(before: str | None) -> datetime | None:
-    if not before:
-        return None
-    try:
-        return _aware(datetime.fromisoformat(before.split("|", 1)[0]))
-    except ValueError:
-        return None
-
-
-def timeline(
-    session: Session,
-    *,
-    contact_id: int | None = None,
-    company_id: int | None = None,
-    kinds: list[str] | None = None,
-    before: str | None = None,
-    limit: int = 30,
-) -> Page:
-    """Newest first; ``kinds`` filters (None = all); ``before`` is the previous page's cursor."""
-    if (contact_id is None) == (company_id is None):
-        raise ValueError("a contact or a company")
-    wanted = set(kinds or TIMELINE_KINDS)
-    ids = [contact_id] if contact_id is not None else company_contact_ids(session, company_id)
-    cut = _parse_cursor(before)
-    seen = set()
-    if before:
-        parts = before.split("|")
-        seen = {(parts[1], int(parts[2]))} if len(parts) == 3 and parts[2].isdigit() else set()
-    entries: list[Entry] = []
-    scope = (
-        Activity.contact_id == contact_id
-        if contact_id is not None
-        else sa.or_(Activity.company_id == company_id, Activity.contact_id.in_(ids or [-1]))
-    )
-    activity_kinds = [k for k in ("note", "call", "email", "meeting") if k in wanted]
-    if activity_kinds:
-        q = (
-            sa.select(Activity, User.name)
-            .outerjoin(User, User.id == Activity.user_id)
-            .where(scope, Activity.kind.in_(activity_kinds))
-        )
-        if cut is not None:
-            q = q.where(Activity.occurred_at <= cut)
-        for a, who in session.execute(
-            q.order_by(Activity.occurred_at.desc(), Activity.id.desc()).limit(limit + 1)
-        ):
-            entries.append(
-                Entry(
-                    a.kind,
-                    a.id,
-                    _aware(a.occurred_at),
-                    a.subject,
-                    a.body,
-                    who or "",
-                    details={"duration": a.duration_minutes, "outcome": a.outcome or ""},
-                )
-            )
-    deal_scope = _scope(Deal, ids, company_id)
-    if "stage" in wanted:
-        to_stage = sa.orm.aliased(Stage)
-        from_stage = sa.orm.aliased(Stage)
-        q = (
-            sa.select(DealStageChange, Deal.title, to_stage.name, from_stage.name, User.name)
-            .join(Deal, Deal.id == DealStageChange.deal_id)
-            .join(to_stage, to_stage.id == DealStageChange.to_stage_id)
-            .outerjoin(from_stage, from_stage.id == DealStageChange.from_stage_id)
-            .outerjoin(User, User.id == DealStageChange.changed_by_id)
-            .where(deal_scope)
-        )
-        if cut is not None:
-            q = q.where(DealStageChange.changed_at <= cut)
-        q = q.order_by(DealStageChange.changed_at.desc(), DealStageChange.id.desc()).limit(
-            limit + 1
-        )
-        for change, title, to_name, from_name, who in session.execute(q):
-            entries.append(
-                Entry(
-                    "stage",
-                    change.id,
-                    _aware(change.changed_at),
-                    title,
-                    "",
-                    who or "",
-                    link=f"/deals/{change.deal_id}",
-                    details={"from": from_name or "", "to": to_name},
-                )
-            )
-    if "ticket" in wanted:
-        q = sa.select(Ticket).where(_scope(Ticket, ids, company_id))
-        if cut is not None:
-            q = q.where(Ticket.created_at <= cut)
-        for t in session.execute(
-            q.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(limit + 1)
-        ).scalars():
-            entries.append(
-                Entry(
-                    "ticket",
-                    t.id,
-                    _aware(t.created_at),
-                    t.subject,
-                    "",
-                    "",
-                    link=f"/tickets/{t.id}",
-                    details={"status": t.status, "priority": t.priority, "csat": t.csat_score},
-                )
-            )
-    if "order" in wanted:
-        q = sa.select(Order).where(_scope(Order, ids, company_id))
-        if cut is not None:
-            q = q.where(Order.ordered_at <= cut)
-        for o in session.execute(
-            q.order_by(Order.ordered_at.desc(), Order.id.desc()).limit(limit + 1)
-        ).scalars():
-            entries.append(
-                Entry(
-                    "order",
-                    o.id,
-                    _aware(o.ordered_at),
-                    o.number,
-                    "",
-                    "",
-                    details={
-                        "total": float(o.total or 0),
-                        "currency": o.currency,
-                        "status": o.status,
-                    },
-                )
-            )
-    entries.sort(key=lambda e: (e.at, e.kind, e.id), reverse=True)
-    if cut is not None:  # drop what the previous page showed (same moment, up to its last entry)
-        last_kind, last_id = next(iter(seen), ("", 0))
-        entries = [
-            e
-            for e in entries
-            if e.at < cut or (e.at == cut and (e.kind, e.id) < (last_kind, last_id))
-        ]
-    page = entries[:limit]
-    more = len(entries) > limit
-    return Page(page, page[-1].cursor if more and page else None)

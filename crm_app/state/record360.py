@@ -11,7 +11,7 @@ from datetime import datetime
 import reflex as rx
 
 from crm_app.db import session_scope
-from crm_app.services import activities, clock, customer360, i18n, related_records
+from crm_app.services import activities, clock, customer360, i18n, related_records, timeline
 from crm_app.services.errors import NotFound, ValidationError
 from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm, can
@@ -22,7 +22,7 @@ from .guard import caller, guarded
 
 PAGE = 30
 LOG_KINDS = ("call", "meeting", "note")
-FILTERS = customer360.TIMELINE_KINDS
+FILTERS = timeline.KINDS
 
 
 class Record360State(AppState):
@@ -98,7 +98,7 @@ class Record360State(AppState):
     def _load_timeline(self, *, older: bool = False) -> None:
         me = caller()
         with session_scope() as session:
-            page = customer360.timeline(
+            page = timeline.page_of(
                 session,
                 **self._scope(),
                 kinds=list(self.shown_kinds) or None,

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 from crm_app.services import formatting, i18n
 from crm_app.services.activities import OUTCOME_LABELS
-from crm_app.services.customer360 import Entry, Summary
+from crm_app.services.customer360 import Summary
 from crm_app.services.i18n import N_
 from crm_app.services.related_records import Profile, Related
+from crm_app.services.timeline import Entry
 
 from . import list_views
 

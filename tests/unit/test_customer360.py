@@ -18,6 +18,7 @@ from crm_app.models import (
     Ticket,
 )
 from crm_app.services import customer360 as c360
+from crm_app.services import timeline
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -172,7 +173,7 @@ def test_timeline_merges_sources_newest_first_and_pages_without_gaps(session, wo
 
     seen, cursor, pages = [], None, 0
     while True:
-        page = c360.timeline(session, contact_id=anna.id, limit=10, before=cursor)
+        page = timeline.page_of(session, contact_id=anna.id, limit=10, before=cursor)
         seen.extend(page.entries)
         pages += 1
         cursor = page.next_cursor
@@ -184,7 +185,7 @@ def test_timeline_merges_sources_newest_first_and_pages_without_gaps(session, wo
     assert {e.kind for e in seen} == {"note", "call", "stage", "ticket", "order"}
     assert "someone else" not in {e.title for e in seen}
 
-    calls = c360.timeline(session, contact_id=anna.id, kinds=["call"], limit=50).entries
+    calls = timeline.page_of(session, contact_id=anna.id, kinds=["call"], limit=50).entries
     assert len(calls) == 12 and {e.kind for e in calls} == {"call"}
 
 
@@ -204,6 +205,6 @@ def test_company_timeline_and_summary_include_its_contacts(session, world):
     )
     _order(session, world["anna"], _days(3), 120)
     session.commit()
-    titles = [e.title for e in c360.timeline(session, company_id=world["company"].id).entries]
+    titles = [e.title for e in timeline.page_of(session, company_id=world["company"].id).entries]
     assert titles[:2] == ["with Mart", "about the company"] and "O-" in titles[2]
     assert c360.company_summary(session, world["company"].id, now=NOW).lifetime_value == 120
