@@ -76,12 +76,17 @@ def find(token: str, user_id: int) -> Download | None:
 
 def purge(now: float | None = None) -> int:
     """Delete downloads older than ``TTL_S``; returns how many files went."""
+    return purge_older(folder(), TTL_S, now)
+
+
+def purge_older(path: Path, max_age_s: float, now: float | None = None) -> int:
+    """Delete the files in ``path`` older than ``max_age_s`` seconds; how many went."""
     now = time.time() if now is None else now
     gone = 0
-    for path in folder().iterdir():
+    for item in path.iterdir():
         try:
-            if now - path.stat().st_mtime > TTL_S:
-                path.unlink()
+            if now - item.stat().st_mtime > max_age_s:
+                item.unlink()
                 gone += 1
         except OSError:
             continue

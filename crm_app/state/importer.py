@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import secrets
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ import reflex as rx
 
 from crm_app import settings
 from crm_app.db import session_scope
-from crm_app.services import downloads, i18n, importing
+from crm_app.services import downloads, formatting, i18n, importing
 from crm_app.services.i18n import N_, NP_
 from crm_app.services.permissions import Perm, can
 
@@ -38,15 +37,10 @@ DENIED = N_("Your role does not allow this.")
 
 
 def _folder() -> Path:
+    """Uploaded files wait here (never in Reflex's public upload folder) for an hour at most."""
     path = settings.DATA_DIR / "imports"
     path.mkdir(parents=True, exist_ok=True)
-    now = time.time()
-    for old in path.iterdir():
-        try:
-            if now - old.stat().st_mtime > KEEP_S:
-                old.unlink()
-        except OSError:
-            continue
+    downloads.purge_older(path, KEEP_S)
     return path
 
 
@@ -109,10 +103,7 @@ class ImportState(AppState):
             self.last_batch = {
                 "id": str(batch.id),
                 "file": batch.file_name,
-                "when": i18n.localize_digits(
-                    batch.created_at.astimezone(_zone(me.time_zone)).strftime("%Y-%m-%d %H:%M"),
-                    me.locale,
-                ),
+                "when": formatting.when(batch.created_at, me.time_zone, me.locale),
                 "summary": self._summary_text(summary),
                 "mine": "1" if batch.user_id == me.id else "",
             }
@@ -446,9 +437,3 @@ def _reason(problem: Any, locale: str) -> str:
     if message:
         return i18n.format_message(message, locale, **getattr(problem, "params", {}))
     return i18n.gettext(problem.reason, locale)
-
-
-def _zone(name: str):
-    from crm_app.services import clock
-
-    return clock.zone(name)
