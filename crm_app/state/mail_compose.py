@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.db import session_scope
-from crm_app.services import i18n, mail
+from crm_app.services import formatting, i18n, mail
 from crm_app.services.errors import NotFound, ValidationError
 from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm
@@ -31,8 +31,6 @@ class MailComposeState(AppState):
         me = caller()
         with session_scope() as session:
             rows = mail.mails_for_contact(session, self.contact_id, limit=20)
-        from crm_app.services import formatting
-
         self.mails = [
             {
                 "id": str(m.id),
@@ -74,13 +72,12 @@ class MailComposeState(AppState):
         me = caller()
         values = {k: str(form.get(k, ""))[:20000] for k in ("to", "cc", "subject", "body")}
         self.values = values
-        split = lambda text: [a.strip() for a in text.replace(";", ",").split(",") if a.strip()]  # noqa: E731
         try:
             with session_scope() as session:
                 queued = mail.queue_mail(
                     session,
-                    to=split(values["to"]),
-                    cc=split(values["cc"]),
+                    to=values["to"],  # the service splits "a@x.ee, b@y.ee"
+                    cc=values["cc"],
                     subject=values["subject"],
                     body=values["body"],
                     contact_id=self.contact_id,
