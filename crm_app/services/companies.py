@@ -270,12 +270,33 @@ def company_form(session: Session, company_id: int) -> CompanyInput:
     )
 
 
-def _companies(session: Session, ids: list[int]) -> list[Company]:
-    found: list[Company] = []
+def records_by_ids[M: (Company, Contact)](
+    session: Session, model: type[M], ids: list[int]
+) -> list[M]:
+    """The rows of ``model`` with these ids that exist, by id (read in chunks)."""
+    found: list[M] = []
     for part in tag_rules.chunked(ids):
-        q = sa.select(Company).where(Company.id.in_(part)).order_by(Company.id)
+        q = sa.select(model).where(model.id.in_(part)).order_by(model.id)
         found.extend(session.execute(q).scalars())
     return found
+
+
+def set_owner(
+    session: Session, model: type, ids: list[int], owner_id: int | None, *, actor_id: int | None
+) -> int:
+    """Give the records an owner (an active user) or none; returns how many changed."""
+    errors: dict[str, str] = {}
+    check_owner(session, owner_id, None, errors)
+    if errors:
+        raise ValidationError(errors)
+    return sum(
+        bool(writes.update(session, r, {"owner_id": owner_id}, actor_id=actor_id))
+        for r in records_by_ids(session, model, ids)
+    )
+
+
+def _companies(session: Session, ids: list[int]) -> list[Company]:
+    return records_by_ids(session, Company, ids)
 
 
 def delete_companies(session: Session, ids: list[int], *, actor_id: int | None) -> int:
@@ -314,14 +335,7 @@ def assign_company_owner(
     session: Session, ids: list[int], owner_id: int | None, *, actor_id: int | None
 ) -> int:
     """Give the companies an owner (an active user) or none; returns how many changed."""
-    errors: dict[str, str] = {}
-    check_owner(session, owner_id, None, errors)
-    if errors:
-        raise ValidationError(errors)
-    return sum(
-        bool(writes.update(session, c, {"owner_id": owner_id}, actor_id=actor_id))
-        for c in _companies(session, ids)
-    )
+    return set_owner(session, Company, ids, owner_id, actor_id=actor_id)
 
 
 def search_companies(session: Session, text: str, limit: int = 10) -> list[tuple[int, str]]:

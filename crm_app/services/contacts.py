@@ -27,7 +27,7 @@ from . import emails as email_rules
 from . import phones as phone_rules
 from . import tags as tag_rules
 from . import writes
-from .companies import check_owner, check_texts, coerce_custom
+from .companies import check_owner, check_texts, coerce_custom, records_by_ids, set_owner
 from .errors import NotFound, ValidationError
 from .i18n import N_
 
@@ -249,11 +249,7 @@ def contact_form(session: Session, contact_id: int) -> ContactInput:
 
 # -- bulk actions on selected contacts ------------------------------------------------------------
 def _contacts(session: Session, ids: list[int]) -> list[Contact]:
-    found: list[Contact] = []
-    for part in tag_rules.chunked(ids):
-        q = sa.select(Contact).where(Contact.id.in_(part)).order_by(Contact.id)
-        found.extend(session.execute(q).scalars())
-    return found
+    return records_by_ids(session, Contact, ids)
 
 
 def delete_contacts(session: Session, ids: list[int], *, actor_id: int | None) -> int:
@@ -291,14 +287,7 @@ def assign_owner(
     session: Session, ids: list[int], owner_id: int | None, *, actor_id: int | None
 ) -> int:
     """Give the contacts an owner (an active user) or none; returns how many changed."""
-    errors: dict[str, str] = {}
-    check_owner(session, owner_id, None, errors)
-    if errors:
-        raise ValidationError(errors)
-    contacts = _contacts(session, ids)
-    return sum(
-        bool(writes.update(session, c, {"owner_id": owner_id}, actor_id=actor_id)) for c in contacts
-    )
+    return set_owner(session, Contact, ids, owner_id, actor_id=actor_id)
 
 
 def set_lifecycle_stage(
