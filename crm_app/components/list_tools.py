@@ -26,6 +26,69 @@ def name_cell(r: rx.Var[dict[str, str]], radius: str = "full") -> rx.Component:
     )
 
 
+def search_box(state, placeholder: rx.Component, label: rx.Component, test_id: str, width: str):
+    """The list's full-text search box (debounced: one query per pause in typing)."""
+    return rx.input(
+        rx.input.slot(rx.icon("search", size=16)),
+        placeholder=placeholder,
+        value=filter_value(state, "search"),
+        on_change=filter_setter(state, "search"),
+        debounce_timeout=300,
+        width=width,
+        flex_shrink="0",
+        aria_label=label,
+        data_testid=test_id,
+    )
+
+
+def owner_filter(state) -> rx.Component:
+    from crm_app.components.filters import option_select
+
+    return option_select(
+        filter_value(state, "owner"),
+        state.options["owners"],
+        filter_setter(state, "owner"),
+        T("All owners"),
+        label=T("Owner"),
+        extra=[("none", T("No owner"))],
+    )
+
+
+def record_list(state, *, base: str, radius: str, test_id: str, empty: rx.Component):
+    """The list itself: the table (or ``empty`` when nothing matches) and the pager.
+    A row opens the record's page at ``base``/<id>."""
+    from crm_app.components.data_table import data_table, pager
+
+    return rx.fragment(
+        rx.cond(
+            state.loaded & (state.total == 0),
+            empty,
+            data_table(
+                rows=state.rows,
+                columns=state.columns,
+                sort=state.sort,
+                descending=state.descending,
+                on_sort=state.sort_by,
+                on_row_click=lambda rid: rx.redirect(f"{base}/" + rid),
+                selected=state.selected,
+                on_toggle_row=state.toggle_row,
+                on_toggle_page=state.toggle_page,
+                page_selected=(state.selected.length() > 0)
+                & (state.selected.length() == state.rows.length()),
+                first_column=lambda r: name_cell(r, radius),
+                test_id=test_id,
+            ),
+        ),
+        pager(
+            label=state.count_label,
+            has_prev=state.page > 1,
+            has_next=state.page < state.pages,
+            on_prev=state.go_page(-1),
+            on_next=state.go_page(1),
+        ),
+    )
+
+
 def link_button(icon: str, label: rx.Component, href: str, *, flip: bool = False) -> rx.Component:
     """A quiet button that navigates (page headers: Import, Duplicates, Back to …)."""
     return rx.link(

@@ -6,7 +6,6 @@ import reflex as rx
 
 from crm_app.components.cards import empty_state
 from crm_app.components.company_form import company_form_dialog
-from crm_app.components.data_table import data_table, pager
 from crm_app.components.filters import option_select, reset_button
 from crm_app.components.i18n import T
 from crm_app.components.list_tools import (
@@ -16,7 +15,9 @@ from crm_app.components.list_tools import (
     export_menu,
     filter_setter,
     filter_value,
-    name_cell,
+    owner_filter,
+    record_list,
+    search_box,
 )
 from crm_app.components.shell import app_shell, page_header
 from crm_app.state.companies import CompaniesState as S
@@ -31,32 +32,13 @@ def _set(name: str):
     return filter_setter(S, name)
 
 
-def _name_cell(r: rx.Var[dict[str, str]]) -> rx.Component:
-    return name_cell(r, "medium")
-
-
 def filter_bar() -> rx.Component:
     o = S.options
     return rx.flex(
-        rx.input(
-            rx.input.slot(rx.icon("search", size=16)),
-            placeholder=T("Search name, website or city"),
-            value=_f("search"),
-            on_change=_set("search"),
-            debounce_timeout=300,
-            width="260px",
-            flex_shrink="0",
-            aria_label=T("Search companies"),
-            data_testid="company-search",
+        search_box(
+            S, T("Search name, website or city"), T("Search companies"), "company-search", "260px"
         ),
-        option_select(
-            _f("owner"),
-            o["owners"],
-            _set("owner"),
-            T("All owners"),
-            label=T("Owner"),
-            extra=[("none", T("No owner"))],
-        ),
+        owner_filter(S),
         option_select(
             _f("industry"),
             o["industries"],
@@ -119,9 +101,12 @@ def companies_page() -> rx.Component:
                     width="100%",
                 ),
             ),
-            rx.cond(
-                S.loaded & (S.total == 0),
-                rx.card(
+            record_list(
+                S,
+                base="/companies",
+                radius="medium",
+                test_id="companies-table",
+                empty=rx.card(
                     empty_state(
                         "search-x",
                         T("No companies match"),
@@ -130,28 +115,6 @@ def companies_page() -> rx.Component:
                     ),
                     width="100%",
                 ),
-                data_table(
-                    rows=S.rows,
-                    columns=S.columns,
-                    sort=S.sort,
-                    descending=S.descending,
-                    on_sort=S.sort_by,
-                    on_row_click=lambda rid: rx.redirect("/companies/" + rid),
-                    selected=S.selected,
-                    on_toggle_row=S.toggle_row,
-                    on_toggle_page=S.toggle_page,
-                    page_selected=(S.selected.length() > 0)
-                    & (S.selected.length() == S.rows.length()),
-                    first_column=_name_cell,
-                    test_id="companies-table",
-                ),
-            ),
-            pager(
-                label=S.count_label,
-                has_prev=S.page > 1,
-                has_next=S.page < S.pages,
-                on_prev=S.go_page(-1),
-                on_next=S.go_page(1),
             ),
             spacing="3",
             width="100%",

@@ -7,14 +7,15 @@ import reflex as rx
 from crm_app.components.cards import empty_state
 from crm_app.components.contact_form import contact_form_dialog
 from crm_app.components.contact_toolbars import bulk_bar, segment_bar
-from crm_app.components.data_table import data_table, pager
 from crm_app.components.filters import filter_label, option_select, reset_button
 from crm_app.components.i18n import T
 from crm_app.components.list_tools import (
     data_links,
     filter_setter,
     filter_value,
-    name_cell,
+    owner_filter,
+    record_list,
+    search_box,
 )
 from crm_app.components.shell import app_shell, page_header
 from crm_app.state.contact_form import ContactFormState
@@ -29,32 +30,17 @@ def _set(name: str):
     return filter_setter(S, name)
 
 
-def _name_cell(r: rx.Var[dict[str, str]]) -> rx.Component:
-    return name_cell(r, "full")
-
-
 def filter_bar() -> rx.Component:
     o = S.options
     return rx.flex(
-        rx.input(
-            rx.input.slot(rx.icon("search", size=16)),
-            placeholder=T("Search name, e-mail, phone or company"),
-            value=_f("search"),
-            on_change=_set("search"),
-            debounce_timeout=300,
-            width="280px",
-            flex_shrink="0",
-            aria_label=T("Search contacts"),
-            data_testid="contact-search",
+        search_box(
+            S,
+            T("Search name, e-mail, phone or company"),
+            T("Search contacts"),
+            "contact-search",
+            "280px",
         ),
-        option_select(
-            _f("owner"),
-            o["owners"],
-            _set("owner"),
-            T("All owners"),
-            label=T("Owner"),
-            extra=[("none", T("No owner"))],
-        ),
+        owner_filter(S),
         option_select(
             _f("stage"), o["stages"], _set("stage"), T("All stages"), label=T("Lifecycle stage")
         ),
@@ -201,9 +187,12 @@ def contacts_page() -> rx.Component:
                 ),
             ),
             bulk_bar(),
-            rx.cond(
-                S.loaded & (S.total == 0),
-                rx.card(
+            record_list(
+                S,
+                base="/contacts",
+                radius="full",
+                test_id="contacts-table",
+                empty=rx.card(
                     empty_state(
                         "search-x",
                         T("No contacts match"),
@@ -212,28 +201,6 @@ def contacts_page() -> rx.Component:
                     ),
                     width="100%",
                 ),
-                data_table(
-                    rows=S.rows,
-                    columns=S.columns,
-                    sort=S.sort,
-                    descending=S.descending,
-                    on_sort=S.sort_by,
-                    on_row_click=lambda rid: rx.redirect("/contacts/" + rid),
-                    selected=S.selected,
-                    on_toggle_row=S.toggle_row,
-                    on_toggle_page=S.toggle_page,
-                    page_selected=(S.selected.length() > 0)
-                    & (S.selected.length() == S.rows.length()),
-                    first_column=_name_cell,
-                    test_id="contacts-table",
-                ),
-            ),
-            pager(
-                label=S.count_label,
-                has_prev=S.page > 1,
-                has_next=S.page < S.pages,
-                on_prev=S.go_page(-1),
-                on_next=S.go_page(1),
             ),
             spacing="3",
             width="100%",
