@@ -110,7 +110,8 @@ def recent_activities(session: Session, *, limit: int = 8) -> list[RecentActivit
         RecentActivity(
             id=a.id or 0,
             kind=a.kind,
-            subject=a.subject,
+            # a note logged with text only: its first line stands in for the subject
+            subject=a.subject or (a.body or "").strip().split("\n", 1)[0][:80],
             occurred_at=a.occurred_at,
             contact_id=a.contact_id,
             contact_name=f"{first or ''} {last or ''}".strip(),

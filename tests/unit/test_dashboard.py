@@ -285,3 +285,12 @@ def test_empty_database_gives_zeros(session):
         my_overdue_tasks=0,
         recent=[],
     )
+
+
+def test_an_activity_without_a_subject_shows_its_first_line(session) -> None:
+    from crm_app.models import Activity
+    from crm_app.services import dashboard
+
+    session.add(Activity(kind="note", subject="", body="Called back\nAll good"))
+    session.commit()
+    assert dashboard.recent_activities(session)[0].subject == "Called back"
