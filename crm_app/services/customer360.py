@@ -177,9 +177,9 @@ def health(
     else:
         days = (now - aware(last_contacted_at)).days
         if days <= 30:
-            reasons.append(Reason(N_("Contacted {days} days ago"), 10, {"days": days}))
+            reasons.append(Reason(N_("Days since the last contact: {days}"), 10, {"days": days}))
         elif days > 90:
-            reasons.append(Reason(N_("No contact for {days} days"), -15, {"days": days}))
+            reasons.append(Reason(N_("Days without contact: {days}"), -15, {"days": days}))
     interval = None
     if purchases:
         gaps = [(b - a).days for a, b in zip(purchases, purchases[1:], strict=False)]
@@ -212,7 +212,7 @@ def health(
     if pressing:
         reasons.append(
             Reason(
-                N_("{n} urgent or high-priority tickets open"),
+                N_("Urgent or high-priority tickets open: {n}"),
                 -min(30, 10 * pressing),
                 {"n": pressing},
             )
@@ -225,7 +225,7 @@ def health(
         elif average < 3:
             reasons.append(Reason(N_("Satisfaction {score} of 5"), -15, {"score": shown}))
     if open_deals:
-        reasons.append(Reason(N_("{n} open deals"), 5, {"n": open_deals}))
+        reasons.append(Reason(N_("Open deals: {n}"), 5, {"n": open_deals}))
     if stage == "churned":
         reasons.append(Reason(N_("Marked as churned"), -30))
     score = max(0, min(100, 70 + sum(r.points for r in reasons)))
