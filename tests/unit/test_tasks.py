@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from crm_app.models import Activity, AuditEntry, Company, Contact, Notification, Task, User
-from crm_app.services import tasks, writes
+from crm_app.services import activities, tasks, writes
 from crm_app.services.errors import NotFound, ValidationError
 from crm_app.services.tasks import TaskInput
 
@@ -195,7 +195,9 @@ def test_completing_a_task_can_log_an_activity_and_touch_the_contact(session, wo
 
 def test_a_note_does_not_count_as_contacting(session, world):
     contact = world["contact"]
-    tasks.log_activity(session, kind="note", subject="n", actor_id=None, contact_id=contact.id)
+    activities.log_activity(
+        session, kind="note", subject="n", occurred_at=NOW, actor_id=None, contact_id=contact.id
+    )
     assert session.get(Contact, contact.id).last_contacted_at is None
 
 

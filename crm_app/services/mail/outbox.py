@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from crm_app.models import ActivityKind, Contact, Job, MailMessage, MailStatus, utcnow
 
-from .. import jobs, tasks, writes
+from .. import activities, jobs, writes
 from ..emails import INVALID, check_email
 from ..errors import NotFound, ValidationError
 from ..i18n import N_
@@ -34,7 +34,7 @@ from .config import smtp_settings
 SEND_MAIL = "send_mail"
 MAX_ATTEMPTS = 6  # 1 + 5 retries: about 2.5 hours of back-off before "failed"
 MAX_RECIPIENTS = 50
-MAX_BODY = 200_000
+MAX_BODY = activities.MAX_EMAIL_BODY
 _SPLIT = re.compile(r"[,;\s]+")
 
 
@@ -110,11 +110,12 @@ def queue_mail(
     final_subject = " ".join(shown["subject"].split())[:300]
     activity = None
     if contact_id is not None:  # a timeline to log it on
-        activity = tasks.log_activity(
+        activity = activities.log_activity(
             session,
             kind=ActivityKind.EMAIL.value,
-            subject=final_subject,
+            subject=final_subject[: activities.MAX_SUBJECT],
             body=shown["body"],
+            occurred_at=utcnow(),
             actor_id=actor_id,
             contact_id=contact_id,
             touch_contact=False,
@@ -191,7 +192,7 @@ def send_mail_job(session: Session, ctx: jobs.JobContext) -> None:
     )
     contact = session.get(Contact, mail.contact_id) if mail.contact_id else None
     if contact is not None:
-        tasks.touch_last_contacted(session, contact, now, actor_id=mail.created_by_id)
+        activities.touch_last_contacted(session, contact, now, actor_id=mail.created_by_id)
 
 
 def retry_mail(session: Session, mail_id: int, *, actor_id: int | None) -> MailMessage:

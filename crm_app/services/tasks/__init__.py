@@ -9,10 +9,11 @@ Rules:
 - when a task comes due its assignee is notified once (``reminded_at``); moving the due time
   clears ``reminded_at`` so the new time is reminded again; tasks more than a day overdue
   when first seen (a worker that was off, a demo) are not reminded;
-- logging a call, e-mail or meeting moves the contact's "last contacted" forward.
+- completing a task "and log" puts the activity on the task's records through the one
+  ``activities.log_activity`` (which moves "last contacted"); a task linked to nothing has
+  no timeline, so nothing is logged.
 """
 
-from .activity_log import TOUCHES_CONTACT, log_activity, touch_last_contacted
 from .editing import (
     PRIORITY_LABELS,
     TaskInput,
@@ -30,7 +31,6 @@ from .reminders import REMINDER_WINDOW, remind_due_tasks
 __all__ = [
     "PRIORITY_LABELS",
     "REMINDER_WINDOW",
-    "TOUCHES_CONTACT",
     "UPCOMING_DAYS",
     "MyWork",
     "TaskInput",
@@ -40,11 +40,9 @@ __all__ = [
     "create_task",
     "delete_task",
     "due_from_local",
-    "log_activity",
     "my_work",
     "remind_due_tasks",
     "reopen_task",
     "tasks_for",
-    "touch_last_contacted",
     "update_task",
 ]

@@ -11,10 +11,9 @@ from sqlmodel import Session
 
 from crm_app.models import Activity, Company, Contact, Deal, Task, Ticket, User, utcnow
 
-from .. import clock, writes
+from .. import activities, clock, writes
 from ..errors import NotFound, ValidationError
 from ..i18n import N_
-from .activity_log import log_activity
 
 
 class TaskPriority(StrEnum):
@@ -118,8 +117,9 @@ def complete_task(
     task = _get(session, task_id)
     now = now or utcnow()
     activity = None
-    if log_as:
-        activity = log_activity(
+    linked = (task.contact_id, task.company_id, task.deal_id, task.ticket_id)
+    if log_as and any(key is not None for key in linked):
+        activity = activities.log_activity(
             session,
             kind=log_as,
             subject=task.title,
