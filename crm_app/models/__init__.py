@@ -27,7 +27,18 @@ from .sales import (
     Stage,
 )
 from .users import RateLimitHit, Role, Setting, User, UserSession
-from .work import Activity, ActivityKind, Task, Ticket, TicketComment, TicketPriority, TicketStatus
+from .work import (
+    Activity,
+    ActivityKind,
+    CsatRequest,
+    SlaPolicy,
+    Task,
+    Ticket,
+    TicketComment,
+    TicketPriority,
+    TicketSlaEvent,
+    TicketStatus,
+)
 
 __all__ = [
     "Activity",
@@ -35,6 +46,7 @@ __all__ = [
     "AuditEntry",
     "Company",
     "CompanyTag",
+    "CsatRequest",
     "CustomField",
     "FieldType",
     "ImportBatch",
@@ -63,12 +75,14 @@ __all__ = [
     "RateLimitHit",
     "Role",
     "Setting",
+    "SlaPolicy",
     "Stage",
     "Tag",
     "Task",
     "Ticket",
     "TicketComment",
     "TicketPriority",
+    "TicketSlaEvent",
     "TicketStatus",
     "User",
     "UserSession",

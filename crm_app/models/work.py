@@ -111,6 +111,59 @@ class Ticket(SQLModel, table=True):
     csat_comment: str | None = Field(default=None, max_length=1000)
     csat_at: datetime | None = None
     external_id: str | None = Field(default=None, max_length=100, index=True)
+    # The duplicate this ticket was merged into (it is then closed). No ON DELETE action:
+    # SQLite adds the column with an inline REFERENCES (see migration 0007).
+    merged_into_id: int | None = Field(default=None, foreign_key="tickets.id")
+    # SLA clock: when the ticket went pending (clock stopped), and the business minutes it
+    # has been paused in total (kept so a priority change can recompute the due times).
+    sla_paused_at: datetime | None = None
+    sla_paused_minutes: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class SlaPolicy(SQLModel, table=True):
+    """The service targets of one priority, in business minutes (None: no target)."""
+
+    __tablename__ = "sla_policies"
+    __table_args__ = {"extend_existing": True}
+
+    priority: str = Field(primary_key=True, max_length=10)
+    first_response_minutes: int | None = None
+    resolution_minutes: int | None = None
+    updated_at: datetime = Field(default_factory=utcnow, nullable=False)
+
+
+class TicketSlaEvent(SQLModel, table=True):
+    """A target of a ticket that neared (``warning``) or passed (``breach``) its due time;
+    at most one of each kind per ticket and target."""
+
+    __tablename__ = "ticket_sla_events"
+    __table_args__ = (
+        sa.UniqueConstraint("ticket_id", "target", "kind", name="uq_ticket_sla_events"),
+        {"extend_existing": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="tickets.id", index=True, ondelete="CASCADE")
+    target: str = Field(max_length=20)  # first_response | resolution
+    kind: str = Field(max_length=10)  # warning | breach
+    due_at: datetime
+    at: datetime = created_field()
+
+
+class CsatRequest(SQLModel, table=True):
+    """A customer-satisfaction link sent when a ticket was solved: the token is stored
+    hashed, expires, and can be used once."""
+
+    __tablename__ = "csat_requests"
+    __table_args__ = {"extend_existing": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="tickets.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = created_field()
+    expires_at: datetime
+    used_at: datetime | None = None
+    mail_id: int | None = fk("mail_messages.id", index=False)
 
 
 class TicketComment(SQLModel, table=True):
@@ -125,3 +178,6 @@ class TicketComment(SQLModel, table=True):
     body: str = Field(default="", sa_type=sa.Text)
     is_public: bool = Field(default=True)
     created_at: datetime = created_field()
+    # The mail that carried a public reply to the customer (None: not mailed). No ON DELETE
+    # action, as for tickets.merged_into_id.
+    mail_id: int | None = Field(default=None, foreign_key="mail_messages.id")
