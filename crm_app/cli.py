@@ -192,6 +192,10 @@ def _print_import(args: argparse.Namespace, result) -> None:
         print(f"Pipeline for new deals: {result.extra['pipeline']}")
     if result.extra.get("contacts_created"):
         print(f"Contacts {verb}created: {result.extra['contacts_created']}")
+    if result.extra.get("substitutions"):
+        print("Values that matched nothing, imported as the field's default:")
+        for s in result.extra["substitutions"]:
+            print(f"  row {s['row']}  {s['field']}: {s['value']!r} -> {s['used']}")
     if result.companies_created or result.custom_fields_created:
         print(
             f"Companies {verb}created: {result.companies_created}  "
@@ -221,6 +225,16 @@ def _import_epilog(entity: str) -> str:
             '"Won"/"Closed Won" and "Lost"/"Closed Lost" name its won and lost stage. A row with',
             "an unknown stage is rejected. Deals match on their ID from the other system.",
         ]
+    elif entity == "tickets":
+        lines += [
+            "",
+            'Status, priority and channel are matched by synonyms ("Resolved" -> solved,',
+            '"In Progress" -> open, "P1" -> urgent, "Live chat" -> chat). A value that matches',
+            "nothing is imported as the field's default (new, normal, email) and listed under",
+            '"substitutions". Tickets match on their ID from the other system (a ticket-id',
+            "column), so importing again updates them. The customer is found by e-mail (or",
+            "name) or created; rows without a customer are imported without one.",
+        ]
     else:
         lines.append(f"  {'custom:<key>':<{width}}an existing custom field, by its key")
     lines += [
@@ -237,10 +251,10 @@ def _import_epilog(entity: str) -> str:
 
 def _add_import(sub: argparse._SubParsersAction) -> None:
     imp = sub.add_parser(
-        "import", help="Import contacts, companies or deals from a CSV or XLSX file."
+        "import", help="Import contacts, companies, deals or tickets from a CSV or XLSX file."
     )
     kinds = imp.add_subparsers(dest="entity", required=True)
-    for entity in ("contacts", "companies", "deals"):
+    for entity in ("contacts", "companies", "deals", "tickets"):
         p = kinds.add_parser(
             entity,
             help=f"Import {entity}; rows matching existing {entity} update them.",
@@ -266,7 +280,7 @@ def _add_import(sub: argparse._SubParsersAction) -> None:
                 help="The pipeline new deals go to and stage names are looked up in "
                 "(default: the default pipeline); a Pipeline column picks one per row.",
             )  # fmt: skip
-        else:
+        elif entity != "tickets":  # tickets have no custom fields
             p.add_argument(
                 "--create-field", action="append", default=[], metavar="COLUMN",
                 help="Keep an unmapped column as a new text custom field (repeatable).",

@@ -11,6 +11,8 @@ Rules:
 - Deals go into a pipeline: ``pipeline`` (a name or an id; default: the default pipeline)
   is where new deals go and where stage names are looked up for rows without a pipeline
   cell. Deals have no custom fields, so ``create_fields`` is refused for them.
+- Tickets (``ticket_import``) report, besides the counts, the status, priority and channel
+  cells that matched nothing as ``substitutions``; they have no custom fields either.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from crm_app.models import CustomField, FieldType, ImportBatch, ImportChange
 from .. import app_settings, writes
 from .. import custom_fields as custom_rules
 from ..i18n import N_
-from . import company_import, contact_import, dates, deal_import
+from . import company_import, contact_import, dates, deal_import, ticket_import
 from .fields import CUSTOM_PREFIX, entity_of, fields_for
 from .mapping import MappingPlan, resolve_mapping
 from .merging import CREATE, UNCHANGED, UPDATE, Change
@@ -37,7 +39,17 @@ from .reading import Table
 from .rows import Owners, ReadContext, Rejection, read_rows, readers
 
 BAD_DATE_CHOICE = N_("Choose day-first or month-first for “{column}”.")
-_IMPORTERS = {"contact": contact_import, "company": company_import, "deal": deal_import}
+_IMPORTERS = {
+    "contact": contact_import,
+    "company": company_import,
+    "deal": deal_import,
+    "ticket": ticket_import,
+}
+# kinds without custom fields: ``create_fields`` is refused with their message
+_NO_CUSTOM_FIELDS = {
+    deal_import.ENTITY: deal_import.NO_CUSTOM_FIELDS,
+    ticket_import.ENTITY: ticket_import.NO_CUSTOM_FIELDS,
+}
 
 type Progress = Callable[[int, int], None]
 
@@ -124,8 +136,8 @@ def _prepare(
     create_fields: Iterable[str],
 ) -> tuple[MappingPlan, dict[str, CustomField], list[dates.DateColumn]]:
     create_fields = list(create_fields)
-    if entity == deal_import.ENTITY and create_fields:
-        raise MappingError(deal_import.NO_CUSTOM_FIELDS)
+    if entity in _NO_CUSTOM_FIELDS and create_fields:
+        raise MappingError(_NO_CUSTOM_FIELDS[entity])
     customs = custom_rules.list_fields(session, entity, include_archived=True)
     plan = resolve_mapping(entity, table.headers, customs, mapping, create_fields)
     defs = {c.key: c for c in customs}
@@ -247,7 +259,7 @@ def run_import(
         warnings=warnings,
         companies_created=len(outcome.new_companies),
         custom_fields_created=len(plan.new_fields),
-        extra=outcome.summary() if isinstance(outcome, deal_import.DealPlan) else {},
+        extra=outcome.summary() if hasattr(outcome, "summary") else {},
     )
     if not dry_run:
         for label in plan.new_fields.values():

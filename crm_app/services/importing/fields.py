@@ -4,7 +4,7 @@ Each field has a name (the mapping target and the ``--map`` value), a label for 
 msgid), a ``kind`` that says how a cell is read (see ``values.read_cell``), the header
 spellings of common exports (HubSpot, Pipedrive, Salesforce, Zoho, Google Contacts, Outlook,
 hand-made sheets, a few Estonian and German ones), best first, and the column's length limit.
-Contacts, companies and deals have a table each; a later import (tickets) adds its own.
+Contacts, companies, deals and tickets have a table each.
 """
 
 from __future__ import annotations
@@ -197,12 +197,61 @@ DEAL_FIELDS: tuple[ImportField, ...] = (
        "Opportunity ID", "Deal ID", "Deal Id", *_EXTERNAL, limit=100),
 )
 
+# A ticket's status, priority and channel are read as text and matched by synonyms in
+# ``ticket_import`` (an unknown word becomes the field's default there, and is reported).
+TICKET_FIELDS: tuple[ImportField, ...] = (
+    _f("subject", N_("Subject"), "text", "Subject", "Ticket Subject", "Case Subject", "Title",
+       "Summary", "Issue", "Topic", "Teema", "Betreff", limit=200),
+    _f("description", N_("Description"), "long_text", "Description", "Ticket Description",
+       "Case Description", "Body", "Message", "Details", "Content", "Comment", "Kirjeldus",
+       "Beschreibung"),
+    _f("status", N_("Status"), "text", "Status", "Ticket Status", "Case Status", "State",
+       "Olek", "Staatus"),
+    _f("priority", N_("Priority"), "text", "Priority", "Ticket Priority", "Case Priority",
+       "Urgency", "Severity", "Prioriteet", "Priorität"),
+    _f("channel", N_("Channel"), "text", "Channel", "Ticket Channel", "Source", "Via",
+       "Case Origin", "Origin", "Kanal"),
+    _f("category", N_("Category"), "text", "Category", "Ticket Type", "Type", "Issue Type",
+       "Case Reason", "Case Type", "Ticket Category", "Kategooria", "Kategorie",
+       limit=60),
+    _f("assignee", N_("Assignee"), "owner", "Assignee", "Assignee Email", "Assignee Name",
+       "Agent", "Agent Email", "Agent Name", "Assigned Agent", "Case Owner", "Ticket Owner",
+       *_OWNER),
+    _f("contact_email", N_("Customer e-mail"), "email", "Customer Email", "Customer E-mail",
+       "Requester Email", "Requester", "Contact Email", "Contact E-mail", "Email", "E-mail",
+       "Email Address", "From", "Kliendi e-post"),
+    _f("contact_name", N_("Customer name"), "text", "Customer Name", "Requester Name",
+       "Contact Name", "Customer", "Contact", "Name", "Full Name", "Klient", "Kunde",
+       limit=200),
+    _f("company", N_("Company"), "text", "Company", "Company Name", "Organization",
+       "Organisation", "Organization Name", "Account Name", "Account", "Customer Company",
+       "Ettevõte", "Firma", "Unternehmen", limit=200),
+    _f("created_at", N_("Created"), "date", "Created", "Created At", "Created Date",
+       "Date Created", "Creation Date", "Ticket Created", "Opened", "Opened At", "Opened Date",
+       "Date Opened", "Submitted", "Submitted At", "Loodud", "Erstellt"),
+    _f("first_response_at", N_("First response"), "date", "First Response",
+       "First Response At", "First Response Time", "First Reply", "First Reply At",
+       "First Replied At", "Responded At"),
+    _f("resolved_at", N_("Resolved"), "date", "Resolved", "Resolved At", "Resolution Date",
+       "Date Resolved", "Solved", "Solved At", "Time to Resolution", "Closed", "Closed At",
+       "Date Closed", "Lahendatud", "Gelöst"),
+    _f("csat_score", N_("Satisfaction (1–5)"), "csat", "CSAT", "CSAT Score",
+       "Customer Satisfaction Rating", "Customer Satisfaction", "Satisfaction",
+       "Satisfaction Score", "Satisfaction Rating", "Rating", "Rahulolu", "Zufriedenheit"),
+    _f("csat_comment", N_("Satisfaction comment"), "text", "CSAT Comment",
+       "Satisfaction Comment", "Rating Comment", "Feedback", "Customer Feedback", limit=1000),
+    _f("external_id", N_("ID in the other system"), "text", "Ticket ID", "Ticket Id",
+       "Ticket Number", "Ticket #", "Ticket No", "Case Number", "Case ID", "Request ID",
+       "Issue ID", "Issue Key", "Key", *_EXTERNAL, limit=100),
+)
+
 # fmt: on
 
 FIELDS: dict[str, tuple[ImportField, ...]] = {
     "contact": CONTACT_FIELDS,
     "company": COMPANY_FIELDS,
     "deal": DEAL_FIELDS,
+    "ticket": TICKET_FIELDS,
 }
 ENTITY_NAMES = {
     "contact": "contact",
@@ -211,6 +260,8 @@ ENTITY_NAMES = {
     "companies": "company",
     "deal": "deal",
     "deals": "deal",
+    "ticket": "ticket",
+    "tickets": "ticket",
 }
 
 

@@ -30,6 +30,7 @@ _PREFIXES = {
     "contact": ("person", "contact", "lead", "customer"),
     "company": ("organization", "organisation", "company", "account"),
     "deal": ("deal", "opportunity"),
+    "ticket": ("ticket", "case", "request", "issue"),
 }
 _CUSTOM_RANK = 1_000
 _PREFIXED_RANK = 2_000

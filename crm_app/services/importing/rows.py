@@ -22,7 +22,7 @@ from crm_app.models import CustomField, FieldType, User
 from .. import custom_fields as custom_rules
 from .. import phones as phone_rules
 from ..i18n import N_
-from . import dates, values
+from . import dates, ticket_values, values
 from .fields import CUSTOM_PREFIX, ImportField, field_by_name
 
 NO_SUCH_USER = N_("No active user has this e-mail address or name.")
@@ -90,8 +90,9 @@ class ReadContext:
     customs: dict[str, CustomField]  # key → definition (new text fields included)
 
 
-# Fields whose unmatched value is left out with a warning instead of rejecting the row.
-SOFT_FIELDS = frozenset({"owner"})
+# Fields whose unmatched value is left out with a warning instead of rejecting the row
+# (a ticket's assignee is its owner; a satisfaction score out of 1–5 costs only the score).
+SOFT_FIELDS = frozenset({"owner", "assignee", "csat_score"})
 
 type Reader = Callable[[str, dict[str, Any]], tuple[Any, str | None]]
 
@@ -152,6 +153,8 @@ def _reader(spec: ImportField, order: str | None, ctx: ReadContext) -> Reader:
             "domain": values.domain,
             "whole": values.whole_number,
             "amount": values.amount,
+            "csat": ticket_values.csat,
+            "long_text": ticket_values.long_text,
         }.get(kind)
         if simple is not None:
             return simple(raw)

@@ -1,4 +1,4 @@
-"""Undo of the last import of contacts, of companies or of deals.
+"""Undo of the last import of contacts, of companies, of deals or of tickets.
 
 Rules:
 - Only the newest not-undone batch of that kind is undone; with none left,
@@ -11,6 +11,8 @@ Rules:
 - Deals: created ones are removed with their history and their orders; updated ones get back
   their values (stage, closing and order included) and lose the history entries it added.
   Contacts a deals import created are removed unless something else refers to them now.
+- Tickets: created ones are removed (their comments with them); updated ones get back their
+  values. Contacts a tickets import created are removed unless something else refers to them.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from crm_app.models import (
     Order,
     OrderLine,
     Tag,
+    Ticket,
     utcnow,
 )
 
@@ -45,12 +48,14 @@ from ..i18n import N_
 from .fields import entity_of
 from .merging import chunks
 from .problems import NothingToUndo
+from .ticket_import import remove_tickets
 
 NOTHING = N_("There is no import to undo.")
-_MODELS: dict[str, type[Contact] | type[Company] | type[Deal]] = {
+_MODELS: dict[str, type[Contact] | type[Company] | type[Deal] | type[Ticket]] = {
     "contact": Contact,
     "company": Company,
     "deal": Deal,
+    "ticket": Ticket,
 }
 _CONTACT_OWN = ("contact_emails", "contact_phones", "contact_tags")
 
@@ -98,8 +103,10 @@ def undo_last_import(session: Session, entity: str, *, actor_id: int | None) -> 
     companies = [c.record_id for c in changes if c.action == "created" and c.entity == "company"]
     deals = [c.record_id for c in changes if c.action == "created" and c.entity == "deal"]
     deals_removed = _remove_deals(session, deals, batch.id or 0, actor_id=actor_id)
+    tickets = [c.record_id for c in changes if c.action == "created" and c.entity == "ticket"]
+    tickets_removed = remove_tickets(session, tickets, batch.id or 0, actor_id=actor_id)
     contacts_kept = 0
-    if entity == "deal":  # its contacts came with its deals: keep those in use elsewhere
+    if entity in ("deal", "ticket"):  # its contacts came with it: keep those in use elsewhere
         used = _referenced(session, Contact, contacts, skip=_CONTACT_OWN)
         contacts_kept = len([i for i in contacts if i in used])
         contacts = [i for i in contacts if i not in used]
@@ -110,8 +117,9 @@ def undo_last_import(session: Session, entity: str, *, actor_id: int | None) -> 
     contacts_removed = 0
     if entity == "company":
         removed, companies_removed = companies_removed, 0
-    elif entity == "deal":
-        removed, contacts_removed = deals_removed, removed
+    elif entity in ("deal", "ticket"):
+        own = deals_removed if entity == "deal" else tickets_removed
+        removed, contacts_removed = own, removed
     writes.update(session, batch, {"undone_at": utcnow()}, actor_id=actor_id)
     assert batch.id is not None
     return UndoResult(
