@@ -70,7 +70,7 @@ from .errors import ValidationError
 from .query_paging import Tier
 
 FORMATS = ("csv", "xlsx")
-ENTITIES = {"contacts": "contact", "companies": "company", "deals": "deal"}
+ENTITIES = {"contacts": "contact", "companies": "company", "deals": "deal", "tickets": "ticket"}
 CHUNK = 2000
 XLSX_MAX_TEXT = 32767  # characters Excel keeps in one cell
 CONTACT_HEADERS = ("First name", "Last name", "Emails", "Phones", "Title", "Company", "Owner",
@@ -438,10 +438,14 @@ def export_deals(
 def export_records(
     session: Session, entity: str, target: Target, fmt: str | None = None, **options: Any
 ) -> int:
-    """``export_contacts``, ``export_companies`` or ``export_deals`` by ``entity``
-    ("contacts" / "companies" / "deals")."""
+    """``export_contacts``, ``export_companies``, ``export_deals`` or ``export_tickets`` by
+    ``entity`` ("contacts" / "companies" / "deals" / "tickets")."""
     if entity not in ENTITIES:
-        raise ValueError(f"Export contacts, companies or deals, not {entity!r}.")
+        raise ValueError(f"Export contacts, companies, deals or tickets, not {entity!r}.")
+    if entity == "tickets":
+        from .exporting_tickets import export_tickets  # (it builds on this module)
+
+        return export_tickets(session, target, fmt, **options)
     export = {"contacts": export_contacts, "companies": export_companies, "deals": export_deals}
     return export[entity](session, target, fmt, **options)
 
@@ -459,7 +463,7 @@ def export_to_directory(
     ``…-2.xlsx`` and so on: an existing file is never overwritten); the file's path."""
     fmt = format_of(None, fmt)
     if entity not in ENTITIES:
-        raise ValueError(f"Export contacts, companies or deals, not {entity!r}.")
+        raise ValueError(f"Export contacts, companies, deals or tickets, not {entity!r}.")
     day = today or clock.local_today(options.get("tz") or app_settings.get(session, "time_zone"))
     folder = Path(directory)
     for n in range(1, 10_000):
@@ -612,6 +616,9 @@ def run_export_command(args: Any) -> int:
         return 2
     deals = args.entity == "deals"
     pipeline_name = getattr(args, "pipeline", None)
+    if args.entity == "tickets" and (args.segment is not None or pipeline_name is not None):
+        print("Tickets are exported all at once: no --segment or --pipeline.", file=sys.stderr)
+        return 2
     if deals and args.segment is not None:
         print("Deals have no segments: use --pipeline NAME.", file=sys.stderr)
         return 2
@@ -645,7 +652,7 @@ def run_export_command(args: Any) -> int:
 def add_export_command(subparsers: Any) -> None:
     """Register ``export`` on the CLI's subparsers (``rapport export …``)."""
     parser = subparsers.add_parser(
-        "export", help="Export contacts, companies or deals to a .csv or .xlsx file."
+        "export", help="Export contacts, companies, deals or tickets to a .csv or .xlsx file."
     )
     parser.add_argument("entity", choices=list(ENTITIES))
     parser.add_argument("file", help="The file to write; its extension picks the format.")
