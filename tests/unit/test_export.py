@@ -365,4 +365,4 @@ def test_cli_refuses_an_unknown_extension_and_an_unwritable_place(cli_world, tmp
     assert run_cli(["export", "companies", str(tmp_path / "missing" / "x.csv")]) == 1
     assert "Could not export" in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        run_cli(["export", "tickets", str(tmp_path / "x.csv")])
+        run_cli(["export", "orders", str(tmp_path / "x.csv")])
