@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -16,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "base_currency": "EUR",
     "default_locale": "en",
     "demo_loaded": False,
+    "base_url": "",  # blank: RAPPORT_BASE_URL, else http://localhost:<RAPPORT_PORT>
 }
 
 
@@ -31,6 +33,15 @@ def put(session: Session, key: str, value: Any, *, actor_id: int | None) -> None
         writes.create(session, Setting(key=key, value=value), actor_id=actor_id)
     else:
         writes.update(session, row, {"value": value}, actor_id=actor_id)
+
+
+def base_url(session: Session) -> str:
+    """Where people reach the app, for links in mails (CSAT): the ``base_url`` setting, else
+    ``RAPPORT_BASE_URL``, else the local address rxconfig serves on. No trailing slash."""
+    url = str(get(session, "base_url") or os.environ.get("RAPPORT_BASE_URL") or "").strip()
+    if not url:
+        url = f"http://localhost:{os.environ.get('RAPPORT_PORT', '3000')}"
+    return url.rstrip("/")
 
 
 def valid_time_zone(name: str) -> bool:
