@@ -18,8 +18,11 @@ from crm_app.pages.login import login_page
 from crm_app.pages.my_work import my_work_page
 from crm_app.pages.not_found import not_found_page
 from crm_app.pages.pipeline import pipeline_page
+from crm_app.pages.public_service import request_form, survey_page
 from crm_app.pages.record360 import company_page, contact_page
 from crm_app.pages.settings import settings_page
+from crm_app.pages.ticket import new_ticket_page, ticket_page
+from crm_app.pages.tickets import tickets_page
 from crm_app.pages.upcoming import UPCOMING, upcoming_page
 from crm_app.state.companies import CompaniesState
 from crm_app.state.contacts import ContactsState
@@ -38,7 +41,11 @@ from crm_app.state.overview import OverviewState
 from crm_app.state.pipeline import PipelineState
 from crm_app.state.pipelines_admin import PipelinesAdminState
 from crm_app.state.preferences import PreferencesState
+from crm_app.state.public_service import PublicServiceState
 from crm_app.state.record360 import Record360State
+from crm_app.state.ticket_new import TicketNewState
+from crm_app.state.ticket_page import TicketPageState
+from crm_app.state.tickets import TicketsState
 from crm_app.state.users_admin import UsersAdminState
 
 app = rx.App(
@@ -52,9 +59,7 @@ worker.start_in_background(app)
 
 app.add_page(login_page, route="/login", title="Log in · Rapport", on_load=LoginState.load_login)
 app.add_page(dashboard_page, route="/", title="Dashboard · Rapport", on_load=DashboardState.load)
-app.add_page(
-    my_work_page, route="/my-work", title="My work · Rapport", on_load=MyWorkState.load
-)
+app.add_page(my_work_page, route="/my-work", title="My work · Rapport", on_load=MyWorkState.load)
 app.add_page(
     contacts_page, route="/contacts", title="Contacts · Rapport", on_load=ContactsState.load
 )
@@ -112,6 +117,29 @@ app.add_page(
     route="/deals/[record_id]",
     title="Pipeline · Rapport",
     on_load=[PipelineState.load, DealFormState.open_from_route],
+)
+app.add_page(tickets_page, route="/tickets", title="Tickets · Rapport", on_load=TicketsState.load)
+app.add_page(
+    new_ticket_page, route="/tickets/new", title="New ticket · Rapport", on_load=TicketNewState.load
+)
+app.add_page(
+    ticket_page,
+    route="/tickets/[record_id]",
+    title="Ticket · Rapport",
+    on_load=TicketPageState.load,
+)
+# Public pages (no login): the support request form and the satisfaction survey.
+app.add_page(
+    request_form,
+    route="/support",
+    title="Customer support",
+    on_load=PublicServiceState.load_request_form,
+)
+app.add_page(
+    survey_page,
+    route="/csat/[token]",
+    title="Rate our support",
+    on_load=PublicServiceState.load_survey,
 )
 for _route, _page in UPCOMING.items():
     app.add_page(

@@ -39,8 +39,11 @@ def data_table(
     page_selected: rx.Var[bool],
     first_column: Callable[[rx.Var[dict[str, str]]], rx.Component],
     test_id: str,
+    toned: bool = False,
 ) -> rx.Component:
-    """A dense table; the first column (the record's name) is rendered by ``first_column``."""
+    """A dense table; the first column (the record's name) is rendered by ``first_column``.
+    ``toned``: a row's ``<column>_tone`` value (CSS classes, e.g. "rp-pill rp-tone-red") is
+    put on the cell's text, so a status or a due time can show as a coloured pill."""
     header = rx.el.thead(
         rx.el.tr(
             rx.el.th(
@@ -74,6 +77,11 @@ def data_table(
 
     # The body is plain HTML styled by assets/rapport.css (.rp-table): 50 rows × 9 cells of
     # Radix components made opening the list rendering-bound (docs/performance.md).
+    def cell(r: rx.Var[dict[str, str]], c: rx.Var[Column]) -> rx.Component | rx.Var:
+        if not toned:
+            return r[c.id]
+        return rx.el.span(r[c.id], class_name=r[c.id.to(str) + "_tone"].to(str))
+
     def row(r: rx.Var[dict[str, str]]) -> rx.Component:
         return rx.el.tr(
             rx.el.td(
@@ -87,7 +95,7 @@ def data_table(
                 on_click=rx.stop_propagation,
             ),
             rx.el.td(first_column(r)),
-            rx.foreach(columns[1:], lambda c: rx.el.td(r[c.id], dir="auto")),
+            rx.foreach(columns[1:], lambda c: rx.el.td(cell(r, c), dir="auto")),
             on_click=on_row_click(r["id"]),
             data_testid=f"{test_id}-row",
         )

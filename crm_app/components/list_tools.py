@@ -54,7 +54,16 @@ def owner_filter(state) -> rx.Component:
     )
 
 
-def record_list(state, *, base: str, radius: str, test_id: str, empty: rx.Component):
+def record_list(
+    state,
+    *,
+    base: str,
+    radius: str,
+    test_id: str,
+    empty: rx.Component,
+    first_column=None,
+    toned: bool = False,
+):
     """The list itself: the table (or ``empty`` when nothing matches) and the pager.
     A row opens the record's page at ``base``/<id>."""
     from crm_app.components.data_table import data_table, pager
@@ -75,8 +84,9 @@ def record_list(state, *, base: str, radius: str, test_id: str, empty: rx.Compon
                 on_toggle_page=state.toggle_page,
                 page_selected=(state.selected.length() > 0)
                 & (state.selected.length() == state.rows.length()),
-                first_column=lambda r: name_cell(r, radius),
+                first_column=first_column or (lambda r: name_cell(r, radius)),
                 test_id=test_id,
+                toned=toned,
             ),
         ),
         pager(
@@ -114,6 +124,7 @@ BACK_LINKS = {
     "contact": (N_("Back to contacts"), "/contacts"),
     "company": (N_("Back to companies"), "/companies"),
     "deal": (N_("Back to the pipeline"), "/pipeline"),
+    "ticket": (N_("Back to tickets"), "/tickets"),
 }
 
 

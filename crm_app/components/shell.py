@@ -11,6 +11,7 @@ from crm_app.services.i18n import N_
 from crm_app.state.base import AppState
 from crm_app.state.companies import CompaniesState
 from crm_app.state.contacts import ContactsState
+from crm_app.state.tickets import TicketsState
 
 NAV: list[tuple[str, str, str]] = [
     (N_("Dashboard"), "/", "layout-dashboard"),
@@ -24,7 +25,11 @@ NAV: list[tuple[str, str, str]] = [
 ]
 
 # Lists whose data the click on their sidebar link starts loading, before the page mounts.
-PREFETCH = {"/contacts": ContactsState.prefetch, "/companies": CompaniesState.prefetch}
+PREFETCH = {
+    "/contacts": ContactsState.prefetch,
+    "/companies": CompaniesState.prefetch,
+    "/tickets": TicketsState.prefetch,
+}
 
 SIDEBAR_WIDTH = "232px"
 

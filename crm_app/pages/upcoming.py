@@ -23,16 +23,6 @@ class Upcoming:
 
 
 UPCOMING: dict[str, Upcoming] = {
-    "/tickets": Upcoming(
-        N_("Tickets"),
-        N_("Customer requests and their service levels."),
-        "life-buoy",
-        [("tickets", N_("Tickets"), "life-buoy")],
-        N_(
-            "The ticket queue with SLA timers, replies, internal notes and satisfaction surveys "
-            "arrives in the service release."
-        ),
-    ),
     "/analytics": Upcoming(
         N_("Analytics"),
         N_("Sales, customer and service performance."),

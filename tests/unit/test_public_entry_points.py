@@ -48,11 +48,19 @@ def _sessions(url: str) -> int:
         return s.execute(sa.select(sa.func.count()).select_from(UserSession)).scalar_one()
 
 
-def test_the_registry_holds_exactly_the_login_handlers() -> None:
+def test_the_registry_holds_exactly_the_known_public_handlers() -> None:
+    """Each of these has its own validation and rate-limit tests: the login below, the
+    support form and the satisfaction survey in test_public_service_pages.py."""
     assert PUBLIC_ENTRY_POINTS == {
         "LoginState.login",
         "LoginState.login_demo",
         "LoginState.load_login",
+        "PublicServiceState.load_request_form",
+        "PublicServiceState.submit_request",
+        "PublicServiceState.new_request",
+        "PublicServiceState.load_survey",
+        "PublicServiceState.choose_score",
+        "PublicServiceState.submit_rating",
     }
 
 
