@@ -36,6 +36,7 @@ from crm_app.state.importer import ImportState
 from crm_app.state.jobs_admin import JobsAdminState
 from crm_app.state.login import LoginState
 from crm_app.state.mail_admin import MailAdminState
+from crm_app.state.maven_import import MavenImportState
 from crm_app.state.my_work import MyWorkState
 from crm_app.state.overview import OverviewState
 from crm_app.state.pipeline import PipelineState
@@ -94,7 +95,7 @@ app.add_page(
     functools.partial(import_page, "deal"),
     route="/pipeline/import",
     title="Import deals · Rapport",
-    on_load=ImportState.load_deals,
+    on_load=[ImportState.load_deals, MavenImportState.load],
 )
 # A record's own address: its customer-360 page.
 app.add_page(

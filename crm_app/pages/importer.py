@@ -7,6 +7,7 @@ import reflex as rx
 from crm_app.components.cards import empty_state
 from crm_app.components.i18n import T
 from crm_app.components.list_tools import back_to_list
+from crm_app.components.maven_import import maven_panel
 from crm_app.components.shell import app_shell, page_header
 from crm_app.services.i18n import N_
 from crm_app.state.importer import ImportState as S
@@ -371,9 +372,28 @@ def pipeline_choice() -> rx.Component:
 
 
 def import_page(entity: str) -> rx.Component:
+    body = wizard(entity)
+    if entity == "deal":  # deals also come from a whole Maven CRM dataset
+        body = rx.tabs.root(
+            rx.tabs.list(
+                rx.tabs.trigger(T("A CSV or Excel file"), value="file"),
+                rx.tabs.trigger(T("A Maven CRM dataset"), value="maven", data_testid="maven-tab"),
+            ),
+            rx.tabs.content(rx.box(body, padding_top="16px"), value="file"),
+            rx.tabs.content(rx.box(maven_panel(), padding_top="16px"), value="maven"),
+            default_value="file",
+            width="100%",
+        )
     return app_shell(
         SECTIONS[entity],
         page_header(T(TITLES[entity]), T(DESCRIPTIONS[entity]), back_to_list(entity)),
+        body,
+    )
+
+
+def wizard(entity: str) -> rx.Component:
+    """Upload → map → check → import of one file, or why the caller's role may not."""
+    return rx.fragment(
         rx.cond(
             S.can_import,
             rx.vstack(

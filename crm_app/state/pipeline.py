@@ -253,14 +253,20 @@ class PipelineState(AppState):
 
     @guarded()
     def load(self):
-        """The page's on-load: the board; ``?deal=<id>`` (global search) opens that deal."""
+        """The page's on-load: the board; ``?pipeline=<id>`` shows that pipeline (e.g. after
+        the Maven import) and ``?deal=<id>`` (global search) opens that deal."""
         fresh = time.monotonic() - self._prefetched_at < PREFETCH_FRESH_S
         self._prefetched_at = 0.0
         pipeline = self.pipeline_id
         self._load_options()
+        query = self.router.url.query_parameters
+        wanted = str(query.get("pipeline", ""))
+        if wanted != self.pipeline_id and wanted in {p[0] for p in self.pipelines}:
+            self.pipeline_id, self._shown, self.quick_stage_id = wanted, {}, ""
+            self.columns = []
         if not fresh or self.pipeline_id != pipeline:
             self._reload()
-        deal = str(self.router.url.query_parameters.get("deal", ""))
+        deal = str(query.get("deal", ""))
         if deal.isdigit():
             from .deal_form import DealFormState
 

@@ -14,6 +14,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlmodel import Session
@@ -24,22 +25,54 @@ from ..i18n import N_
 from . import deal_writer, files, opportunities, reference
 from .summary import Counts, MavenSummary
 
-__all__ = ["Counts", "MavenSummary", "configure_parser", "import_maven", "run_maven_cli"]
+__all__ = [
+    "STEPS",
+    "Counts",
+    "MavenSummary",
+    "configure_parser",
+    "import_maven",
+    "run_maven_cli",
+]
+
+
+# The steps ``progress`` is told about, in order (msgids: the UI shows them).
+STEPS = (
+    N_("Reading the files"),
+    N_("Companies"),
+    N_("Users"),
+    N_("Products"),
+    N_("Deals"),
+)
 
 
 def import_maven(
-    session: Session, directory: str | Path, *, actor_id: int | None = None
+    session: Session,
+    directory: str | Path,
+    *,
+    actor_id: int | None = None,
+    progress: Callable[[int, str], None] | None = None,
 ) -> MavenSummary:
     """Import the export in ``directory`` in the caller's transaction; returns the summary.
 
-    Raises ValidationError (nothing written) when a file or a needed column is missing.
+    ``progress(index, step)`` is called as each of ``STEPS`` begins. Raises ValidationError
+    (nothing written) when a file or a needed column is missing.
     """
+
+    def step(index: int) -> None:
+        if progress is not None:
+            progress(index, STEPS[index])
+
     started = time.perf_counter()
+    step(0)
     data = files.read(directory)
     summary = MavenSummary()
+    step(1)
     companies = reference.import_companies(session, data, summary, actor_id=actor_id)
+    step(2)
     users = reference.import_users(session, data, summary, actor_id=actor_id)
+    step(3)
     products = reference.import_products(session, data, summary, actor_id=actor_id)
+    step(4)
     if rate_to_base(session, reference.CURRENCY) is None:
         summary.problem(
             "",

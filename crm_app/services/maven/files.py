@@ -74,7 +74,8 @@ def clean(text: str | None) -> str:
 
 
 def read(directory: str | Path) -> MavenFiles:
-    """The four files as rows of trimmed text; a missing file or column is a ValidationError."""
+    """The four files as rows of trimmed text; a missing or unreadable file or a missing column
+    is a ValidationError."""
     folder = Path(directory)
     if not folder.is_dir():
         raise ValidationError({"directory": N_("This folder does not exist.")})
@@ -83,12 +84,15 @@ def read(directory: str | Path) -> MavenFiles:
         path = folder / name
         if not path.is_file():
             raise ValidationError({name: N_("This file is missing from the folder.")})
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in needed if c not in (reader.fieldnames or [])]
-            if missing:
-                raise ValidationError({name: N_("A column this import needs is missing.")})
-            tables[key] = [{k: clean(v) for k, v in row.items() if k} for row in reader]
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                reader = csv.DictReader(fh)
+                missing = [c for c in needed if c not in (reader.fieldnames or [])]
+                if missing:
+                    raise ValidationError({name: N_("A column this import needs is missing.")})
+                tables[key] = [{k: clean(v) for k, v in row.items() if k} for row in reader]
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise ValidationError({name: N_("This file is not UTF-8 CSV text.")}) from exc
     return MavenFiles(tables["accounts"], tables["products"], tables["teams"], tables["pipeline"])
 
 
