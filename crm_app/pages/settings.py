@@ -13,6 +13,7 @@ from crm_app.components.i18n import T
 from crm_app.components.jobs_panel import jobs_panel
 from crm_app.components.mail_panel import mail_panel
 from crm_app.components.pipelines_panel import pipelines_panel
+from crm_app.components.service_panel import service_panel
 from crm_app.components.shell import app_shell, page_header
 from crm_app.models import Role
 from crm_app.services.i18n import LANGUAGES
@@ -342,6 +343,10 @@ def settings_page() -> rx.Component:
                 ),
                 rx.cond(
                     UsersAdminState.user_is_admin,
+                    rx.tabs.trigger(T("Service"), value="service"),
+                ),
+                rx.cond(
+                    UsersAdminState.user_is_admin,
                     rx.tabs.trigger(T("Outgoing mail"), value="mail"),
                 ),
                 rx.cond(
@@ -355,6 +360,7 @@ def settings_page() -> rx.Component:
             rx.tabs.content(rx.box(custom_fields_panel(), padding_top="16px"), value="fields"),
             rx.tabs.content(rx.box(pipelines_panel(), padding_top="16px"), value="pipelines"),
             rx.tabs.content(rx.box(currencies_panel(), padding_top="16px"), value="currencies"),
+            rx.tabs.content(rx.box(service_panel(), padding_top="16px"), value="service"),
             rx.tabs.content(rx.box(mail_panel(), padding_top="16px"), value="mail"),
             rx.tabs.content(rx.box(jobs_panel(), padding_top="16px"), value="jobs"),
             default_value="profile",
