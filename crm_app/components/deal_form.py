@@ -21,13 +21,19 @@ def text_field(label, name: str, **props) -> rx.Component:
     return form_fields.text_field(label, name, F, **props)
 
 
-def _choice(label, field_id: str, value, options, on_change, error_key: str, **props):
-    """A controlled select (its choice changes other fields, so the state holds it)."""
+def _choice(label, field_id: str, value, options, on_change, error_key: str, size: int, **props):
+    """A controlled select (its choice changes other fields, so the state holds it); an option
+    with more than ``size`` entries is archived: shown (it may be the current one), not choosable."""
     return rx.box(
         field_label(label, field_id),
         rx.select.root(
             rx.select.trigger(id=field_id, width="100%"),
-            rx.select.content(rx.foreach(options, lambda o: rx.select.item(o[1], value=o[0]))),
+            rx.select.content(
+                rx.foreach(
+                    options,
+                    lambda o: rx.select.item(o[1], value=o[0], disabled=o.length() > size),
+                )
+            ),
             value=value,
             on_change=on_change,
             **props,
@@ -287,6 +293,7 @@ def deal_form_dialog() -> rx.Component:
                 F.pipelines,
                 F.set_pipeline,
                 "pipeline_id",
+                2,
             ),
             _choice(
                 T("Stage"),
@@ -295,6 +302,7 @@ def deal_form_dialog() -> rx.Component:
                 F.stages[F.pipeline_id],
                 F.set_stage,
                 "stage_id",
+                3,
             ),
             **GRID,
         ),

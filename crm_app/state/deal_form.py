@@ -31,12 +31,17 @@ MAX_LINES = 30
 NONE = "__none__"  # a select item cannot have an empty value
 LINE_FIELDS = ("product_id", "description", "quantity", "unit_price", "discount_pct")
 BLANK_LINE = ["", "", "1", "", "0"]
+ARCHIVED = N_("{name} (archived)")
 
 
 def duration(seconds: float, locale: str) -> str:
     """Time in a stage in business terms: "4 days", "3 hours", "20 minutes"."""
     text = format_timedelta(max(seconds, 60), threshold=1.5, locale=locale, format="short")
     return i18n.localize_digits(text, locale)
+
+
+def _kind(stage) -> str:
+    return "won" if stage.is_won else "lost" if stage.is_lost else "open"
 
 
 def currency_name(code: str, locale: str) -> str:
@@ -58,7 +63,8 @@ class DealFormState(AppState):
     pipeline_id: str = ""
     stage_id: str = ""
     pipelines: list[list[str]] = []
-    stages: dict[str, list[list[str]]] = {}  # pipeline id → [stage id, name, kind]
+    # pipeline id → [stage id, name, kind] (a fourth entry: archived, shown but not choosable)
+    stages: dict[str, list[list[str]]] = {}
     lost_stages: list[str] = []
     owners: list[list[str]] = []
     lost_reasons: list[list[str]] = []
@@ -91,13 +97,7 @@ class DealFormState(AppState):
         ]
         rows = pipelines.list_pipelines(session)
         self.pipelines = [[str(p.id), p.name] for p in rows]
-        self.stages = {
-            str(p.id): [
-                [str(s.id), s.name, "won" if s.is_won else "lost" if s.is_lost else "open"]
-                for s in p.stages
-            ]
-            for p in rows
-        }
+        self.stages = {str(p.id): [[str(s.id), s.name, _kind(s)] for s in p.stages] for p in rows}
         self.lost_stages = [s[0] for ss in self.stages.values() for s in ss if s[2] == "lost"]
         self.owners = [[str(u.id), u.name] for u in users.list_users(session) if u.active]
         products = deal_lines.active_products(session)
@@ -109,6 +109,36 @@ class DealFormState(AppState):
         self.errors, self.contact_hits, self.company_hits = {}, [], []
         self.form_key += 1
         self.open = True
+
+    def _keep_archived(self, session, pipeline_id: int | None, stage_id: int | None) -> None:
+        """A deal in an archived pipeline or stage: that pipeline and stage are listed, marked
+        archived and not choosable, so the form shows where the deal is and saving it without
+        touching them keeps it there."""
+        pid, sid = str(pipeline_id or ""), str(stage_id or "")
+        if not pid or not sid:
+            return
+        loc = caller().locale
+        if pid not in self.stages:
+            pipeline = pipelines.get_pipeline(session, int(pid))
+            name = i18n.format_message(ARCHIVED, loc, name=pipeline.name)
+            self.pipelines = [*self.pipelines, [pid, name, "archived"]]
+        elif any(s[0] == sid for s in self.stages[pid]):
+            return
+        shown = pipelines.active_stages(session, int(pid))
+        stage = pipelines.get_stage(session, int(sid))
+        if stage.archived:
+            shown = sorted([*shown, stage], key=lambda s: (s.position, s.id or 0))
+            if stage.is_lost:
+                self.lost_stages = [*self.lost_stages, sid]
+        self.stages = {
+            **self.stages,
+            pid: [
+                [str(s.id), s.name, _kind(s)]
+                if not s.archived
+                else [str(s.id), i18n.format_message(ARCHIVED, loc, name=s.name), _kind(s), "1"]
+                for s in shown
+            ],
+        }
 
     @guarded(Perm.DEALS_WRITE_OWN)
     def open_new(self, pipeline_id: str = "", stage_id: str = ""):
@@ -142,6 +172,7 @@ class DealFormState(AppState):
                 )
                 history = deals.stage_history(session, int(deal_id))
                 self._prepare(session)
+                self._keep_archived(session, form.pipeline_id, form.stage_id)
                 owner_id = deal.owner_id
         except NotFound:
             return rx.toast.error(self._t(N_("That deal no longer exists.")))
