@@ -3,7 +3,8 @@ and the stored calendar with its form validation."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+import random
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -136,3 +137,28 @@ def test_calendar_form_errors_name_their_fields():
 def test_a_calendar_without_working_days_is_refused(session):
     with pytest.raises(ValidationError):
         save_calendar(session, BusinessCalendar(hours={}), actor_id=None)
+
+
+def _slow_between(cal: BusinessCalendar, start: datetime, end: datetime) -> int:
+    """Day by day, exactly: what the week-counting shortcut must agree with."""
+    total = timedelta()
+    day = start.astimezone(cal.tz).date() - timedelta(days=1)
+    while day <= end.astimezone(cal.tz).date():
+        span = cal.span(day)
+        day += timedelta(days=1)
+        if span is not None and min(span[1], end) > max(span[0], start):
+            total += min(span[1], end) - max(span[0], start)
+    return int(total.total_seconds() // 60)
+
+
+def test_long_ranges_count_whole_weeks_exactly():
+    rng = random.Random(8)
+    cal = BusinessCalendar(
+        time_zone="Europe/Tallinn",
+        hours={0: (time(9), time(17)), 2: (time(8, 30), time(12)), 5: (time(10), time(14))},
+        holidays=frozenset({date(2026, 1, 7), date(2026, 3, 30), date(2027, 1, 4)}),
+    )
+    for _ in range(40):
+        start = utc(2025, 12, 1) + timedelta(minutes=rng.randrange(0, 60 * 24 * 400))
+        end = start + timedelta(minutes=rng.randrange(0, 60 * 24 * 500))
+        assert business_minutes_between(cal, start, end) == _slow_between(cal, start, end)

@@ -206,20 +206,53 @@ def add_business_minutes(cal: BusinessCalendar, start: datetime, minutes: int) -
     raise AssertionError("unreachable")  # _spans_from raises first
 
 
+def _day_minutes(cal: BusinessCalendar, day: date, *, holidays: bool = True) -> int:
+    """A whole working day's minutes in wall-clock time (0 on a day off)."""
+    if (holidays and day in cal.holidays) or day.weekday() not in cal.hours:
+        return 0
+    start, end = cal.hours[day.weekday()]
+    return max(0, (end.hour - start.hour) * 60 + end.minute - start.minute)
+
+
+def _whole_days_minutes(cal: BusinessCalendar, first: date, last: date) -> int:
+    """Business minutes of the whole local days ``first``..``last`` (inclusive), counted by
+    weeks: long spans (a ticket overdue for a year) cost as little as short ones."""
+    if last < first:
+        return 0
+    days = (last - first).days + 1
+    week = sum(_day_minutes(cal, first + timedelta(i), holidays=False) for i in range(7))
+    total = (days // 7) * week
+    for i in range(days - days % 7, days):
+        total += _day_minutes(cal, first + timedelta(i))
+    for holiday in cal.holidays:  # the weeks above counted holidays as working days
+        if first <= holiday <= first + timedelta(days - days % 7 - 1):
+            total -= _day_minutes(cal, holiday, holidays=False)
+    return total
+
+
 def business_minutes_between(cal: BusinessCalendar, start: datetime, end: datetime) -> int:
-    """Whole business minutes from ``start`` to ``end`` (0 when ``end`` is not later)."""
+    """Whole business minutes from ``start`` to ``end`` (0 when ``end`` is not later).
+
+    The first and last local days are measured exactly; the whole days between them by their
+    wall-clock opening hours (a clock change inside opening hours is not seen there).
+    """
     begin, finish = aware(start).astimezone(UTC), aware(end).astimezone(UTC)
     if finish <= begin:
         return 0
+    tz = cal.tz
+    first, last = begin.astimezone(tz).date(), finish.astimezone(tz).date()
+    exact_days = {first - timedelta(days=1), first, last}
+    if (last - first).days <= 7:
+        exact_days.update(first + timedelta(days=i) for i in range((last - first).days + 1))
     total = timedelta()
-    day = begin.astimezone(cal.tz).date() - timedelta(days=1)
-    last = finish.astimezone(cal.tz).date()
-    while day <= last:
+    for day in sorted(exact_days):
         span = cal.span(day)
-        day += timedelta(days=1)
         if span is None:
             continue
         lo, hi = max(span[0], begin), min(span[1], finish)
         if hi > lo:
             total += hi - lo
-    return int(total.total_seconds() // 60)
+    minutes = int(total.total_seconds() // 60)
+    if (last - first).days > 7:
+        minutes += _whole_days_minutes(cal, first + timedelta(days=1), last - timedelta(days=1))
+    return minutes
