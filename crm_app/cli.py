@@ -1,4 +1,4 @@
-"""The `rapport` command: migrate, setup, seed, create-user, stats, import.
+"""The `rapport` command: migrate, setup, seed, create-user, stats, import, export, report.
 
 The CLI uses the services directly (no Reflex), against REFLEX_DB_URL or the default
 SQLite file in data/.
@@ -335,6 +335,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .services.exporting import add_export_command
 
     add_export_command(sub)
+    from .services.analytics.command import add_report_command
+
+    add_report_command(sub)
     from .worker import add_worker_command
 
     add_worker_command(sub)
