@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from crm_app.components import inline_field
 from crm_app.components.i18n import T
 from crm_app.state.company_form import CompanyFormState
 from crm_app.state.contact_form import ContactFormState
@@ -201,57 +202,120 @@ def health_card() -> rx.Component:
 
 
 def _row(icon: str, label: rx.Var, value: rx.Component) -> rx.Component:
-    return rx.el.div(
-        rx.el.dt(rx.icon(icon, size=14, aria_hidden="true"), label),
-        rx.el.dd(value),
-        class_name="rp-360-about-row",
+    return inline_field.row(icon, label, value)
+
+
+def _more_emails(rows: rx.Var) -> rx.Component:
+    return rx.foreach(
+        rows, lambda e: _row("mail", e[1], rx.link(e[0], href="mailto:" + e[0], dir="ltr"))
     )
 
 
-def about_card(kind: str) -> rx.Component:
+def _more_phones(rows: rx.Var) -> rx.Component:
+    return rx.foreach(
+        rows,
+        lambda p: _row(
+            "phone", p[1], rx.link(p[0], href="tel:" + p[0], dir="ltr", data_testid="record-phone")
+        ),
+    )
+
+
+def _consent_text() -> rx.Component:
+    return rx.el.span(
+        P["consent"],
+        rx.cond(P["consent_on"] != "", rx.el.small(" · " + P["consent_on"])),
+        data_on=P["consent_email"],
+        class_name="rp-360-consent",
+    )
+
+
+def _read_only(kind: str) -> list[rx.Component]:
+    """What a user who may not edit sees: plain values and links."""
     contact_rows = [
-        _row(
-            "megaphone",
-            T("Preferred channel"),
-            rx.el.span(P["channel"]),
-        ),
+        _row("megaphone", T("Preferred channel"), rx.el.span(P["channel"])),
         _row("languages", T("Preferred language"), rx.el.span(P["language"])),
-        _row(
-            "mail-check",
-            T("E-mail consent"),
-            rx.el.span(
-                P["consent"],
-                rx.cond(P["consent_on"] != "", rx.el.small(" · " + P["consent_on"])),
-                data_on=P["consent_email"],
-                class_name="rp-360-consent",
-            ),
-        ),
+        _row("mail-check", T("E-mail consent"), _consent_text()),
         rx.cond(
             P["do_not_call"] != "",
             _row("phone-off", T("Calls"), rx.el.span(T("Do not call"), class_name="rp-360-dnc")),
         ),
     ]
+    return [
+        _more_emails(S.emails),
+        _more_phones(S.phones),
+        *(contact_rows if kind == "contact" else []),
+    ]
+
+
+def _tag_chips() -> rx.Component:
+    return rx.el.span(
+        rx.foreach(
+            S.tags,
+            lambda t: rx.el.span(t[0], class_name="rp-360-tag", data_color=t[1], dir="auto"),
+        ),
+        class_name="rp-inline-tags",
+    )
+
+
+def _editable(kind: str) -> list[rx.Component]:
+    """Every key field in place: click to edit, Enter or leaving saves, Esc cancels."""
+    f = inline_field
+    if kind == "company":
+        return [
+            f.text_field(kind, "name", T("Name"), "building-2"),
+            f.text_field(kind, "domain", T("Domain"), "globe", direction="ltr"),
+            f.text_field(kind, "industry", T("Industry"), "factory"),
+            f.text_field(kind, "employees", T("Employees"), "users", input_type="number"),
+            f.text_field(kind, "phone", T("Phone"), "phone", input_type="tel", direction="ltr"),
+            f.text_field(kind, "city", T("City"), "map-pin"),
+            f.select_field(kind, "owner_id", T("Owner"), "user-round"),
+            f.text_field(
+                kind, "tags", T("Tags"), "tag", shown=_tag_chips(), hint=T("Separate with commas")
+            ),
+        ]
+    return [
+        f.text_field(kind, "first_name", T("First name"), "user"),
+        f.text_field(kind, "last_name", T("Last name"), "user"),
+        f.text_field(kind, "title", T("Job title"), "briefcase"),
+        f.text_field(kind, "email", T("E-mail"), "mail", input_type="email", direction="ltr"),
+        _more_emails(S.emails[1:]),
+        f.text_field(kind, "phone", T("Phone"), "phone", input_type="tel", direction="ltr"),
+        _more_phones(S.phones[1:]),
+        f.text_field(kind, "city", T("City"), "map-pin"),
+        f.select_field(kind, "owner_id", T("Owner"), "user-round"),
+        f.select_field(kind, "lifecycle_stage", T("Lifecycle stage"), "milestone"),
+        f.text_field(
+            kind, "tags", T("Tags"), "tag", shown=_tag_chips(), hint=T("Separate with commas")
+        ),
+        rx.el.div(
+            rx.el.h3(T("Preferences and consent"), class_name="rp-inline-subtitle"),
+            class_name="rp-360-about-row rp-inline-section",
+        ),
+        f.select_field(kind, "channel", T("Preferred channel"), "megaphone"),
+        f.select_field(kind, "language", T("Preferred language"), "languages"),
+        f.switch_field(kind, "consent_email", T("E-mail consent"), "mail-check", _consent_text()),
+        f.switch_field(
+            kind,
+            "do_not_call",
+            T("Do not call"),
+            "phone-off",
+            rx.cond(
+                P["do_not_call"] != "",
+                rx.el.span(T("Do not call"), class_name="rp-360-dnc"),
+                rx.el.span(T("Calls are welcome"), class_name="rp-360-muted"),
+            ),
+        ),
+    ]
+
+
+def about_card(kind: str) -> rx.Component:
+    """Details: editable in place for those who may edit the record, plain for the rest."""
     return rx.el.section(
         rx.el.h2(T("About"), class_name="rp-360-card-title"),
-        rx.el.dl(
-            rx.foreach(
-                S.emails,
-                lambda e: _row(
-                    "mail",
-                    e[1],
-                    rx.link(e[0], href="mailto:" + e[0], dir="ltr"),
-                ),
-            ),
-            rx.foreach(
-                S.phones,
-                lambda p: _row(
-                    "phone",
-                    p[1],
-                    rx.link(p[0], href="tel:" + p[0], dir="ltr", data_testid="record-phone"),
-                ),
-            ),
-            *(contact_rows if kind == "contact" else []),
-            class_name="rp-360-about",
+        rx.cond(
+            S.can_edit,
+            rx.el.dl(*_editable(kind), class_name="rp-360-about", data_testid="about-edit"),
+            rx.el.dl(*_read_only(kind), class_name="rp-360-about"),
         ),
         class_name="rp-360-card",
         data_testid="about-card",

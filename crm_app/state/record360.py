@@ -16,6 +16,7 @@ from crm_app.services.errors import NotFound, ValidationError
 from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm, can
 
+from . import record360_fields
 from . import record360_rows as rows
 from .base import AppState
 from .guard import caller, guarded
@@ -46,6 +47,11 @@ class Record360State(AppState):
     open_orders: list[str] = []
     can_log: bool = False
     can_edit: bool = False
+    # inline edit (editors only): raw field values and the selects' options
+    fields: dict[str, str] = {}
+    choices: dict[str, list[list[str]]] = {}
+    editing: str = ""  # the text field whose input is open
+    edit_errors: dict[str, str] = {}
     # the inline "log an activity" form
     log_kind: str = "call"
     log_key: int = 0
@@ -93,6 +99,9 @@ class Record360State(AppState):
         ]
         self.figures = rows.figures_view(summary, tz, loc)
         self.reasons = rows.reasons_view(summary, loc)
+        self.fields = (
+            record360_fields.field_values(self.kind, self.record_key) if self.can_edit else {}
+        )
         return True
 
     def _load_timeline(self, *, older: bool = False) -> None:
@@ -125,8 +134,9 @@ class Record360State(AppState):
         if key != self.record_key or kind != self.kind:
             self.profile, self.entries, self.related, self.counts = {}, [], {}, {}
             self.figures, self.reasons, self.tags, self.emails, self.phones = {}, [], [], [], []
-            self.shown_kinds, self.open_orders = [], []
+            self.shown_kinds, self.open_orders, self.fields, self.choices = [], [], {}, {}
         self.kind, self.record_key, self.missing, self.loaded = kind, key, False, False
+        self.editing, self.edit_errors = "", {}
         self.can_log = can(me.role, Perm.ACTIVITIES_WRITE)
         self.can_edit = can(
             me.role, Perm.CONTACTS_WRITE if kind == "contact" else Perm.COMPANIES_WRITE
@@ -136,6 +146,13 @@ class Record360State(AppState):
         if not key or not self._load_header():
             self.missing, self.loaded = True, True
             return
+        self.choices = (
+            record360_fields.choices(
+                self.kind, self.fields, self.profile.get("owner", ""), me.locale
+            )
+            if self.can_edit
+            else {}
+        )
         self.cursor = ""
         self._load_timeline()
         self.loaded = True
