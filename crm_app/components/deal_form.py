@@ -5,11 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components import form_fields
+from crm_app.components.deal_tasks import deal_tasks_card
 from crm_app.components.forms import field_label
 from crm_app.components.i18n import T
 from crm_app.state.deal_form import NONE
 from crm_app.state.deal_form import DealFormState as F
 
+FORM_ID = "deal-form"
 GRID = {"columns": rx.breakpoints(initial="1", sm="2"), "spacing": "3", "width": "100%"}
 
 
@@ -346,7 +348,13 @@ def deal_form_dialog() -> rx.Component:
     )
     buttons = rx.hstack(
         rx.dialog.close(rx.button(T("Cancel"), variant="soft", color_scheme="gray", type="button")),
-        rx.cond(F.can_edit, rx.button(T("Save"), type="submit", data_testid="save-deal")),
+        rx.cond(
+            F.can_edit,
+            # outside the form (the tasks card between holds a form of its own), tied to it
+            rx.button(
+                T("Save"), type="submit", custom_attrs={"form": FORM_ID}, data_testid="save-deal"
+            ),
+        ),
         justify="end",
         width="100%",
         margin_top="16px",
@@ -356,12 +364,14 @@ def deal_form_dialog() -> rx.Component:
             rx.dialog.title(rx.cond(F.deal_id > 0, T("Edit deal"), T("New deal"))),
             rx.form(
                 rx.el.fieldset(body, disabled=~F.can_edit, class_name="rp-deal-fieldset"),
-                buttons,
+                id=FORM_ID,
                 on_submit=F.submit,
                 reset_on_submit=False,
                 no_validate=True,
                 key=F.form_key,
             ),
+            rx.cond(F.deal_id > 0, deal_tasks_card()),
+            buttons,
             max_width="820px",
             max_height="92vh",
             overflow_y="auto",

@@ -25,6 +25,7 @@ from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm, can, can_edit_deal
 
 from .base import AppState
+from .deal_tasks import DealTasksState
 from .guard import caller, guarded
 
 MAX_LINES = 30
@@ -217,7 +218,7 @@ class DealFormState(AppState):
         ]
         self.stage_times = [[t.stage_name, duration(t.seconds, loc)] for t in history.time_in_stage]
         self._total()
-        return None
+        return DealTasksState.open_for(str(deal_id))
 
     @guarded()
     def open_from_route(self):

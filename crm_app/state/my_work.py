@@ -11,6 +11,7 @@ from babel.dates import format_time, get_datetime_format
 
 from crm_app.db import session_scope
 from crm_app.services import clock, formatting, i18n, tasks, users
+from crm_app.services.auth import CurrentUser
 from crm_app.services.errors import NotFound, ValidationError
 from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm, can
@@ -77,6 +78,42 @@ def parse_due(day: str, at: str, tz: str | None):
     return tasks.due_from_local(date.fromisoformat(day), when, tz)
 
 
+def work_item(row: TaskRow, me: CurrentUser, *, time_only: bool = False) -> WorkItem:
+    """A task row as a task list shows it to ``me`` (due time in their zone and language)."""
+    due, exact = "", ""
+    if row.due_at is not None:
+        exact = formatting.when(row.due_at, me.time_zone, me.locale)
+        due = due_text(row.due_at, me.time_zone, me.locale, time_only=time_only)
+    return WorkItem(
+        id=row.id,
+        title=row.title,
+        due=due,
+        due_exact=exact,
+        priority=row.priority,
+        priority_label=i18n.gettext(PRIORITY_LABELS.get(row.priority, row.priority), me.locale),
+        related=row.related,
+        link=_link(row),
+        late=row.late,
+    )
+
+
+def task_from_form(form: dict, me: CurrentUser, **links: int) -> TaskInput:
+    """The add-task form (title, due date and time, priority, assignee) → a TaskInput linked
+    to ``links``. Only a role that may assign gives a task to someone else (ValidationError
+    with NOT_YOURS); a time without a date is BAD_DATE; the service checks the rest."""
+    title = str(form.get("title", "") or "")[:300]
+    priority = str(form.get("priority", "") or "normal")[:20]
+    assignee = str(form.get("assignee_id", "") or "")
+    assignee_id = int(assignee) if assignee.isdigit() else me.id
+    if assignee_id != me.id and not can(me.role, Perm.ASSIGN):
+        raise ValidationError({"assignee_id": NOT_YOURS})
+    try:
+        due = parse_due(str(form.get("due_date", "")), str(form.get("due_time", "")), me.time_zone)
+    except ValueError:
+        raise ValidationError({"due_at": BAD_DATE}) from None
+    return TaskInput(title=title, due_at=due, priority=priority, assignee_id=assignee_id, **links)
+
+
 class MyWorkState(AppState):
     loaded: bool = False
     overdue: list[WorkItem] = []
@@ -96,22 +133,7 @@ class MyWorkState(AppState):
         return len(self.overdue) + len(self.today) + len(self.upcoming) + len(self.undated)
 
     def _item(self, row: TaskRow, *, time_only: bool = False) -> WorkItem:
-        me = caller()
-        due, exact = "", ""
-        if row.due_at is not None:
-            exact = formatting.when(row.due_at, me.time_zone, me.locale)
-            due = due_text(row.due_at, me.time_zone, me.locale, time_only=time_only)
-        return WorkItem(
-            id=row.id,
-            title=row.title,
-            due=due,
-            due_exact=exact,
-            priority=row.priority,
-            priority_label=i18n.gettext(PRIORITY_LABELS.get(row.priority, row.priority), me.locale),
-            related=row.related,
-            link=_link(row),
-            late=row.late,
-        )
+        return work_item(row, caller(), time_only=time_only)
 
     def _reload(self) -> None:
         me = caller()
@@ -161,21 +183,11 @@ class MyWorkState(AppState):
     @guarded(Perm.TASKS_WRITE)
     def add(self, form: dict):
         me = caller()
-        title = str(form.get("title", "") or "")[:300]
-        priority = str(form.get("priority", "") or "normal")[:20]
-        assignee = str(form.get("assignee_id", "") or "")
-        assignee_id = int(assignee) if assignee.isdigit() else me.id
-        if assignee_id != me.id and not can(me.role, Perm.ASSIGN):
-            self.errors = {"assignee_id": self._t(NOT_YOURS)}
-            return rx.toast.error(self._t(NOT_YOURS))
         try:
-            due = parse_due(
-                str(form.get("due_date", "")), str(form.get("due_time", "")), me.time_zone
-            )
-        except ValueError:
-            self.errors = {"due_at": self._t(BAD_DATE)}
-            return None
-        data = TaskInput(title=title, due_at=due, priority=priority, assignee_id=assignee_id)
+            data = task_from_form(form, me)
+        except ValidationError as exc:
+            self.errors = {k: self._t(v) for k, v in exc.errors.items()}
+            return rx.toast.error(self._t(NOT_YOURS)) if "assignee_id" in exc.errors else None
         try:
             with session_scope() as session:
                 tasks.create_task(session, data, actor_id=me.id)

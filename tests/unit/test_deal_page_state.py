@@ -9,10 +9,12 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from crm_app.db import get_engine
-from crm_app.models import Deal, DealStageChange, Stage
-from crm_app.services import auth, deals, pipelines, users, writes
+from crm_app.models import Deal, DealStageChange, Stage, Task
+from crm_app.services import auth, deals, pipelines, tasks, users, writes
 from crm_app.services.deals import DealInput
+from crm_app.services.tasks import TaskInput
 from crm_app.state.deal_form import DealFormState
+from crm_app.state.deal_tasks import DealTasksState
 
 from .state_calls import state_instance
 
@@ -151,3 +153,82 @@ def test_the_form_of_a_deal_in_an_active_stage_lists_no_archived_choice(world):
     _call(form, "open_edit", world["deal"])
     assert all(len(p) == 2 for p in form.pipelines)
     assert all(len(s) == 3 for ss in form.stages.values() for s in ss)
+
+
+# -- the deal's tasks -------------------------------------------------------------------------
+def _tasks(world: dict, role: str = "manager", deal: str = "") -> DealTasksState:
+    state = _state(DealTasksState, world, role)
+    _call(state, "open_for", deal or world["deal"])
+    return state
+
+
+def test_opening_the_deal_opens_its_tasks_card(world):
+    form = _state(DealFormState, world)
+    event = _call(form, "open_edit", world["deal"])
+    assert event.handler.fn.__name__ == "open_for" and event.args[0][1]._var_value == world["deal"]
+
+
+def test_a_manager_adds_a_task_on_the_deal_for_a_rep_with_its_priority_and_due_time(world):
+    state = _tasks(world)
+    assert state.items == [] and state.can_write and state.can_assign
+    sam = world["people"]["sales"]
+    _call(
+        state,
+        "add",
+        {
+            "title": "Send the offer",
+            "due_date": "2031-03-04",
+            "due_time": "14:30",
+            "priority": "high",
+            "assignee_id": str(sam),
+        },
+    )
+    assert state.errors == {}
+    [item] = state.items
+    assert item.title == "Send the offer" and item.priority == "high"
+    assert item.due.startswith("Mar 4, 2031, 2:30") and item.priority_label == "High"
+    assert item.related == "" and item.link == ""  # the card is on the deal
+    with _session(world) as s:
+        task = s.execute(sa.select(Task).where(Task.title == "Send the offer")).scalar_one()
+        assert task.deal_id == int(world["deal"]) and task.assignee_id == sam
+    assert [t.title for t in _tasks(world, deal=world["second"]).items] == []
+
+
+def test_a_rep_gives_deal_tasks_only_to_themselves_and_a_time_needs_a_date(world):
+    state = _tasks(world, "sales")
+    assert not state.can_assign
+    _call(state, "add", {"title": "For Mia", "assignee_id": str(world["people"]["manager"])})
+    assert "assignee_id" in state.errors and state.items == []
+    _call(state, "add", {"title": "Call", "due_time": "10:00"})
+    assert "due_at" in state.errors
+    _call(state, "add", {"title": "Call back"})
+    assert state.errors == {} and [t.title for t in state.items] == ["Call back"]
+
+
+def test_completing_a_task_removes_it_and_only_the_deals_own_tasks_complete(world):
+    with _session(world) as s:
+        mine = tasks.create_task(
+            s, TaskInput(title="Demo", deal_id=int(world["deal"])), actor_id=None
+        )
+        other = tasks.create_task(
+            s, TaskInput(title="Elsewhere", deal_id=int(world["second"])), actor_id=None
+        )
+        s.commit()
+    state = _tasks(world)
+    assert [t.title for t in state.items] == ["Demo"]
+    _call(state, "complete", other.id)  # not this deal's task: refused
+    _call(state, "complete_and_log", mine.id, "call")
+    assert state.items == []
+    with _session(world) as s:
+        assert s.get(Task, mine.id).done and not s.get(Task, other.id).done
+
+
+def test_read_only_users_see_the_deals_tasks_and_add_nothing(world):
+    with _session(world) as s:
+        tasks.create_task(s, TaskInput(title="Demo", deal_id=int(world["deal"])), actor_id=None)
+        s.commit()
+    state = _tasks(world, "read_only")
+    assert [t.title for t in state.items] == ["Demo"] and not state.can_write
+    _call(state, "add", {"title": "Sneaky"})
+    with _session(world) as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Task)) == 1
