@@ -11,6 +11,7 @@ from crm_app.services.i18n import N_
 from crm_app.state.base import AppState
 from crm_app.state.companies import CompaniesState
 from crm_app.state.contacts import ContactsState
+from crm_app.state.pipeline import PipelineState
 from crm_app.state.tickets import TicketsState
 
 NAV: list[tuple[str, str, str]] = [
@@ -28,6 +29,7 @@ NAV: list[tuple[str, str, str]] = [
 PREFETCH = {
     "/contacts": ContactsState.prefetch,
     "/companies": CompaniesState.prefetch,
+    "/pipeline": PipelineState.prefetch,
     "/tickets": TicketsState.prefetch,
 }
 

@@ -4,8 +4,11 @@ card lists, adds and completes its tasks; the sidebar's prefetch and ``?pipeline
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import sqlalchemy as sa
+from reflex.istate.data import RouterData
 from sqlmodel import Session
 
 from crm_app.db import get_engine
@@ -15,6 +18,7 @@ from crm_app.services.deals import DealInput
 from crm_app.services.tasks import TaskInput
 from crm_app.state.deal_form import DealFormState
 from crm_app.state.deal_tasks import DealTasksState
+from crm_app.state.pipeline import PipelineState
 
 from .state_calls import state_instance
 
@@ -232,3 +236,35 @@ def test_read_only_users_see_the_deals_tasks_and_add_nothing(world):
     _call(state, "add", {"title": "Sneaky"})
     with _session(world) as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(Task)) == 1
+
+
+# -- opening the board ------------------------------------------------------------------------
+def _route(state, query: str = "") -> None:
+    path = f"/pipeline?{query}" if query else "/pipeline"
+    state.router = RouterData.from_router_data({"pathname": "/pipeline", "asPath": path})
+    assert dict(state.router.url.query_parameters) == (dict([query.split("=")]) if query else {})
+
+
+def test_the_sidebar_prefetch_spares_the_on_load_that_follows(world):
+    board = _state(PipelineState, world)
+    _call(board, "prefetch")
+    stamp = board.stamp
+    assert [c.name for c in board.columns] == ["New", "Proposal", "Won", "Lost"]
+    _route(board)
+    _call(board, "load")
+    assert board.stamp == stamp  # fresh: not loaded again
+    board._prefetched_at = time.monotonic() - 60  # a stale prefetch is loaded again
+    _call(board, "load")
+    assert board.stamp == stamp + 1
+
+
+def test_a_pipeline_in_the_address_is_shown(world):
+    board = _state(PipelineState, world)
+    _call(board, "prefetch")
+    _route(board, f"pipeline={world['pipelines']['Other']}")
+    _call(board, "load")
+    assert board.pipeline_id == world["pipelines"]["Other"]
+    assert all(not c.cards for c in board.columns)
+    _route(board, "pipeline=999")  # unknown: the board stays where it was
+    _call(board, "load")
+    assert board.pipeline_id == world["pipelines"]["Other"]
