@@ -70,6 +70,19 @@ def test_edit_a_job_title_inline_and_see_it_after_a_reload(
     expect(page.get_by_role("alert").filter(has_text="valid e-mail")).to_be_visible()
     expect(page.get_by_test_id("inline-input-email")).to_have_value("not-an-address")
     expect(page.get_by_test_id("inline-input-email")).to_have_attribute("aria-invalid", "true")
+    page.get_by_test_id("inline-input-email").press("Escape")
+
+    # a select and a switch save as soon as they change
+    page.get_by_test_id("inline-lifecycle_stage").click()
+    page.get_by_role("option", name="Churned").click()
+    expect(page.locator(".rp-360-stage")).to_have_text("Churned")
+    switch = page.get_by_test_id("inline-do_not_call")
+    switch.click()
+    expect(switch).to_have_attribute("aria-checked", "true")
+    expect(page.get_by_test_id("about-card")).to_contain_text("Do not call")
+    page.reload()
+    expect(page.get_by_test_id("inline-do_not_call")).to_have_attribute("aria-checked", "true")
+    expect(page.get_by_test_id("inline-lifecycle_stage")).to_have_text("Churned")
 
 
 @pytest.mark.parametrize("locale", ["en", "he"])
