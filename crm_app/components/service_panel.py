@@ -191,6 +191,29 @@ def _calendar() -> rx.Component:
     )
 
 
+def _links() -> rx.Component:
+    return rx.box(
+        field_label(T("Address of this app"), "service-base-url"),
+        rx.input(
+            id="service-base-url",
+            name="base_url",
+            default_value=S.values.get("base_url", ""),
+            placeholder="https://crm.example.com",
+            dir="ltr",
+            width="420px",
+            max_width="100%",
+        ),
+        rx.text(
+            T("Rating links in mails to customers start with this. Empty: the server's own."),
+            size="1",
+            color="var(--gray-10)",
+            margin_top="4px",
+        ),
+        _error("base_url"),
+        width="100%",
+    )
+
+
 def service_panel() -> rx.Component:
     return rx.box(
         panel(

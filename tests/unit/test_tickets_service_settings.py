@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from crm_app.db import get_engine, session_scope
-from crm_app.services import auth, users
+from crm_app.services import app_settings, auth, users
 from crm_app.services.errors import ValidationError
 from crm_app.services.tickets import service_settings, sla
 from crm_app.services.tickets.calendar import load_calendar
@@ -126,3 +126,23 @@ def test_a_manager_sees_and_changes_nothing(tokens, db_url):
     before = digest(db_url)
     _call(state, "save_service_settings", _form())
     assert digest(db_url) == before
+
+
+def test_the_app_address_for_rating_links(session, monkeypatch):
+    monkeypatch.delenv("RAPPORT_BASE_URL", raising=False)
+    monkeypatch.setenv("RAPPORT_PORT", "3100")
+    assert app_settings.base_url(session) == "http://localhost:3100"
+    monkeypatch.setenv("RAPPORT_BASE_URL", "https://env.example.com/")
+    assert app_settings.base_url(session) == "https://env.example.com"
+    with pytest.raises(ValidationError) as caught:
+        service_settings.save_service_form(
+            session, _form(base_url="crm.example.com"), actor_id=None
+        )
+    assert set(caught.value.errors) == {"base_url"}
+    service_settings.save_service_form(
+        session, _form(base_url="https://crm.kestrel.example/"), actor_id=None
+    )
+    assert app_settings.base_url(session) == "https://crm.kestrel.example"
+    assert (
+        service_settings.service_form(session).values["base_url"] == "https://crm.kestrel.example"
+    )

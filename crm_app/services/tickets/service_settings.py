@@ -3,7 +3,9 @@
 Form field names: ``<priority>.first_response`` and ``<priority>.resolution`` (hours,
 blank for no target), ``day.<weekday>`` (a checkbox, Monday = 0), ``start.<weekday>`` and
 ``end.<weekday>`` ("HH:MM"), ``holidays`` (dates like 2026-12-24, one per line or separated
-by commas), ``time_zone``. Errors come back under the same names, and ``hours.<weekday>``,
+by commas), ``time_zone``, ``base_url`` (the address customers reach the app at, for
+the links in rating mails; blank: ``RAPPORT_BASE_URL`` or the local address). Errors come
+back under the same names, and ``hours.<weekday>``,
 ``days`` and ``holidays`` for the calendar. Nothing is saved unless all of it is valid.
 """
 
@@ -18,10 +20,12 @@ from sqlmodel import Session
 
 from .. import app_settings
 from ..errors import ValidationError
+from ..i18n import N_
 from . import sla
 from .calendar import DEFAULT_END, DEFAULT_START, load_calendar, save_calendar, validate_calendar
 
 MAX_TEXT = 5000
+_URL = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ def service_form(session: Session) -> ServiceForm:
         values[f"start.{day}"] = start.strftime("%H:%M")
         values[f"end.{day}"] = end.strftime("%H:%M")
     values["holidays"] = "\n".join(sorted(d.isoformat() for d in cal.holidays))
+    values["base_url"] = str(app_settings.get(session, "base_url") or "")
     days_on = {str(day): day in cal.hours for day in range(7)}
     return ServiceForm(values, days_on, cal.time_zone)
 
@@ -79,7 +84,12 @@ def save_service_form(session: Session, form: Mapping[str, Any], *, actor_id: in
     time_zone = _text(form, "time_zone") or str(app_settings.get(session, "time_zone") or "UTC")
     cal, calendar_errors = validate_calendar(time_zone=time_zone, hours=hours, holidays=holidays)
     errors.update(calendar_errors)
+    base_url = _text(form, "base_url").rstrip("/")
+    if base_url and not _URL.match(base_url):
+        errors["base_url"] = N_("Enter an address like https://crm.example.com.")
     if errors:
         raise ValidationError(errors)
     sla.save_policies(session, policies, actor_id=actor_id)
     save_calendar(session, cal, actor_id=actor_id)
+    if base_url != (app_settings.get(session, "base_url") or ""):
+        app_settings.put(session, "base_url", base_url, actor_id=actor_id)
