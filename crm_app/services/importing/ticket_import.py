@@ -345,14 +345,14 @@ def _add_due_times(session: Session, new: list[dict[str, Any]]) -> list[dict[str
     sla = sla_service()
     if sla is None or not new:
         return []
-    calendar = sla.load_calendar(session)
+    calendar, table = sla.load_calendar(session), sla.policies(session)
     cache: dict[tuple[str, datetime], tuple[datetime | None, datetime | None]] = {}
     events: list[dict[str, Any]] = []
     for index, columns in enumerate(new):
         key = (columns["priority"], columns["created_at"])
         if key not in cache:
             cache[key] = sla.compute_due(
-                session, priority=key[0], created_at=key[1], calendar=calendar
+                session, priority=key[0], created_at=key[1], calendar=calendar, policy_table=table
             )
         first_due, resolution_due = cache[key]
         columns["first_response_due_at"] = first_due

@@ -143,10 +143,13 @@ def compute_due(
     created_at: datetime,
     paused_minutes: int = 0,
     calendar: BusinessCalendar | None = None,
+    policy_table: Mapping[str, Policy] | None = None,
 ) -> tuple[datetime | None, datetime | None]:
-    """(first response due, resolution due) for a ticket of ``priority`` created then."""
+    """(first response due, resolution due) for a ticket of ``priority`` created then.
+    Callers computing many (an import) pass the calendar and ``policies(session)`` once."""
     cal = calendar or load_calendar(session)
-    policy = policies(session).get(priority) or policies(session)["normal"]
+    table = policy_table or policies(session)
+    policy = table.get(priority) or table["normal"]
 
     def due(minutes: int | None) -> datetime | None:
         return add_business_minutes(cal, created_at, minutes + paused_minutes) if minutes else None
