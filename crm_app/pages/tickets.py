@@ -55,7 +55,7 @@ def filter_bar() -> rx.Component:
     return rx.flex(
         search_box(
             S,
-            T("Search reference, subject or customer"),
+            T("Number, subject or customer"),
             T("Search tickets"),
             "ticket-search",
             "280px",

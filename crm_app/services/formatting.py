@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_timedelta
@@ -70,4 +70,10 @@ def ago(moment: datetime, locale: str = "en", now: datetime | None = None) -> st
     if abs(delta.total_seconds()) < 60:
         return gettext(N_("just now"), locale)
     text = format_timedelta(delta, add_direction=True, locale=_locale(locale), threshold=1.0)
+    return localize_digits(text, locale)
+
+
+def duration(delta: timedelta, locale: str = "en") -> str:
+    """A length of time without a direction: "3 hours", "2 days"."""
+    text = format_timedelta(delta, locale=_locale(locale), threshold=1.0)
     return localize_digits(text, locale)

@@ -41,8 +41,8 @@ class PublicServiceState(AppState):
     @public("PublicServiceState.load_request_form")
     def load_request_form(self):
         self._default_locale()
+        # no new form key here: a remount would drop what a fast typist already entered
         self.errors, self.values, self.reference = {}, {}, ""
-        self.form_key += 1
 
     @public("PublicServiceState.submit_request")
     def submit_request(self, form: dict):

@@ -104,14 +104,15 @@ def due_cell(row: TicketRow, now: datetime, locale: str) -> tuple[str, str]:
     """The next due time as "in 3 hours" / "2 hours late", and its tone."""
     if row.next_due_at is None:
         return ("", "")
-    late = row.next_due_at <= now
+    if row.next_due_at <= now:
+        late = formatting.duration(now - row.next_due_at, locale)
+        return (i18n.gettext(LATE, locale).format(time=late), "rp-pill rp-tone-red")
     text = formatting.ago(row.next_due_at, locale, now)
-    if late:
-        return (text, "rp-pill rp-tone-red")
     soon = (row.next_due_at - now).total_seconds() < queue.SLA_SOON.total_seconds()
     return (text, "rp-pill rp-tone-amber" if soon else "")
 
 
+LATE = N_("{time} late")
 STATUS_TONES = {
     "new": "rp-pill rp-tone-blue",
     "open": "rp-pill rp-tone-accent",
@@ -141,7 +142,7 @@ def ticket_cells(row: TicketRow, me, now: datetime) -> dict[str, str]:
         "assignee": row.assignee,
         "channel": i18n.gettext(CHANNEL_LABELS.get(row.channel, row.channel), loc),
         "category": row.category,
-        "created": formatting.when(row.created_at, me.time_zone, loc),
+        "created": formatting.day(row.created_at, me.time_zone, loc),
         "updated": formatting.ago(row.updated_at, loc, now),
     }
 
