@@ -253,3 +253,21 @@ def test_references(session, team):
         None,
         None,
     ]
+
+
+def test_reopening_with_a_new_priority_starts_that_prioritys_clock(session, team):
+    ticket = _new(session, team)
+    update_ticket(session, ticket.id, {"status": "solved"}, actor_id=team.agent.id, now=MONDAY_10)
+    reopened = MONDAY_10 + timedelta(hours=1)
+    update_ticket(
+        session,
+        ticket.id,
+        {"status": "open", "priority": "urgent", "assignee_id": str(team.other.id)},
+        actor_id=team.agent.id,
+        now=reopened,
+    )
+    assert ticket.resolution_due_at == reopened + timedelta(hours=4)
+    assert ticket.assignee_id == team.other.id
+    with pytest.raises(ValidationError) as caught:
+        update_ticket(session, ticket.id, {"assignee_id": "Tia"}, actor_id=team.agent.id)
+    assert set(caught.value.errors) == {"assignee_id"}

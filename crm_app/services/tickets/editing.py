@@ -32,6 +32,8 @@ from sqlmodel import Session
 from crm_app.models import Company, Contact, Role, Ticket, TicketStatus, User, utcnow
 
 from .. import writes
+from ..emails import INVALID as INVALID_EMAIL
+from ..emails import check_email
 from ..errors import ValidationError
 from ..i18n import N_
 from . import csat, sla
@@ -144,9 +146,15 @@ def _check_common(session: Session, values: Mapping[str, Any], errors: dict[str,
 
 
 def _status_side_effects(
-    session: Session, cal: BusinessCalendar, ticket: Ticket, new: str, now: datetime
+    session: Session,
+    cal: BusinessCalendar,
+    ticket: Ticket,
+    new: str,
+    now: datetime,
+    priority: str,
 ) -> dict[str, object]:
-    """The column changes that come with moving ``ticket`` to status ``new``."""
+    """The column changes that come with moving ``ticket`` (of ``priority``, the new one if
+    it changes too) to status ``new``."""
     old = ticket.status
     changes: dict[str, object] = {"status": new}
     if old == S.PENDING and new != S.PENDING:
@@ -157,7 +165,8 @@ def _status_side_effects(
         changes["resolved_at"] = now
     if new not in (S.SOLVED, S.CLOSED) and ticket.resolved_at is not None:
         changes["resolved_at"] = None
-        minutes = sla.policies(session)[ticket.priority].resolution_minutes
+        policy = sla.policies(session).get(priority)
+        minutes = policy.resolution_minutes if policy else None
         changes["resolution_due_at"] = add_business_minutes(cal, now, minutes) if minutes else None
     return changes
 
@@ -186,11 +195,8 @@ def create_ticket(
     }
     _check_common(session, values, errors)
     _check_assignee(session, data.assignee_id, None, errors)
-    if data.email.strip() and data.contact_id is None:
-        from ..emails import check_email
-
-        if check_email(data.email)[1]:
-            errors["email"] = N_("Enter a valid e-mail address, like name@example.com.")
+    if data.email.strip() and data.contact_id is None and check_email(data.email)[1]:
+        errors["email"] = INVALID_EMAIL
     if errors:
         raise ValidationError(errors)
     at = data.created_at or now or utcnow()
@@ -241,6 +247,15 @@ def _plan(
         raise ValueError(f"cannot change {sorted(unknown)} here")
     errors: dict[str, str] = {}
     values: dict[str, Any] = dict(changes)
+    for key in ("assignee_id", "contact_id"):
+        if values.get(key) not in (None, ""):
+            try:
+                values[key] = int(values[key])
+            except (TypeError, ValueError):
+                errors[key] = N_("Choose from the list.")
+                values.pop(key)
+        elif key in values:
+            values[key] = None
     if "subject" in values:
         values["subject"] = _clean_text(values["subject"], MAX_SUBJECT, "subject", errors)
     if "category" in values:
@@ -266,8 +281,9 @@ def _plan(
     if "contact_id" in out and out["contact_id"] is not None:
         out["company_id"] = session.get(Contact, out["contact_id"]).company_id  # type: ignore[union-attr]
     if new_status != ticket.status:
-        out.update(_status_side_effects(session, cal, ticket, new_status, now))
-    if "priority" in out:
+        priority = str(out.get("priority", ticket.priority))
+        out.update(_status_side_effects(session, cal, ticket, new_status, now, priority))
+    if "priority" in out and "resolved_at" not in out:  # a reopening already set the clock
         out.update(sla.recompute_changes(session, cal, ticket, str(out["priority"])))
     return out
 
