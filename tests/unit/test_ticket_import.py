@@ -20,7 +20,7 @@ from crm_app.services.importing import (
     suggest_mapping,
     undo_last_import,
 )
-from crm_app.services.importing.ticket_import import NEED_SUBJECT, sla_service
+from crm_app.services.importing.ticket_import import NEED_SUBJECT
 from crm_app.services.importing.ticket_values import CSAT_RANGE, DEFAULTS, csat, match, norm
 
 from .test_import_support import DATA, add_user, counts, csv_table, imported, sample
@@ -268,9 +268,6 @@ def test_undo_removes_the_tickets_and_the_contacts_it_created(session, desk) -> 
 def test_new_tickets_get_sla_due_times_and_late_ones_are_breached(session, desk) -> None:
     imported(session, "tickets", sample(SAMPLE))
     first = _ticket(session, "T-1001")  # high: resolved the next afternoon
-    if sla_service() is None:  # the SLA service is not part of this checkout
-        assert first.resolution_due_at is None and not first.sla_breached
-        return
     assert first.first_response_due_at is not None and first.resolution_due_at is not None
     assert first.sla_breached
     events = session.execute(
@@ -280,6 +277,9 @@ def test_new_tickets_get_sla_due_times_and_late_ones_are_breached(session, desk)
     ).all()
     assert [tuple(e) for e in events] == [("resolution", "breach")]
     assert not _ticket(session, "T-1005").sla_breached
+    imported(session, "tickets", csv_table("Ticket ID,Subject,Status\nC-1,Old one,Closed\n"))
+    closed = _ticket(session, "C-1")  # closed at a time the file does not say
+    assert (closed.first_response_due_at, closed.resolution_due_at) == (None, None)
 
 
 def test_ambiguous_dates_are_asked_and_custom_fields_refused(session, desk) -> None:

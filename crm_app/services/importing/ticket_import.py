@@ -22,15 +22,16 @@ Rules:
 - A new ticket needs a subject: without one, the first line of its description; with
   neither, the row is rejected. Without a created time it was created at its earliest known
   time (first response, resolution), else now.
-- New tickets get their SLA due times from ``tickets.sla.compute_due`` when that service is
-  there; a ticket resolved after its resolution due time is marked breached.
+- New tickets get their SLA due times from ``tickets.sla.compute_due``; one answered or
+  resolved after a due time is marked breached, with its breach recorded. A ticket that comes
+  solved or closed without a resolved time gets no due times (nothing to measure). Updated
+  tickets keep their due times.
 - A stored ticket is updated with the row's non-blank cells that differ; nothing to change →
   "unchanged", and nothing is written.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -50,6 +51,7 @@ from crm_app.models import (
 
 from .. import writes
 from ..i18n import N_
+from ..tickets import sla
 from . import ticket_values
 from .bulk import insert_rows
 from .company_links import CompanyLinks
@@ -321,16 +323,6 @@ def apply(session: Session, out: TicketPlan, *, actor_id: int | None) -> list[Ch
     return changes
 
 
-def sla_service() -> Any | None:
-    """``crm_app.services.tickets.sla`` when it is there (it came with the ticket pages, after
-    this import was written), else None: the new tickets then have no due times."""
-    try:
-        module = importlib.import_module("crm_app.services.tickets.sla")
-    except ImportError:
-        return None
-    return module if hasattr(module, "compute_due") else None
-
-
 def _aware(moment: datetime | None) -> datetime | None:
     if moment is None or moment.tzinfo is not None:
         return moment
@@ -341,14 +333,15 @@ def _add_due_times(session: Session, new: list[dict[str, Any]]) -> list[dict[str
     """Give new tickets their first-response and resolution due times, and mark the ones
     answered or resolved after them breached (solving before any reply ends the
     first-response clock too, as the SLA service counts). Returns the breach events to
-    record, by index in ``new``; nothing when the SLA service is not there."""
-    sla = sla_service()
-    if sla is None or not new:
+    record, by index in ``new``."""
+    if not new:
         return []
     calendar, table = sla.load_calendar(session), sla.policies(session)
     cache: dict[tuple[str, datetime], tuple[datetime | None, datetime | None]] = {}
     events: list[dict[str, Any]] = []
     for index, columns in enumerate(new):
+        if columns["status"] in _CLOSED and not columns.get("resolved_at"):
+            continue  # closed elsewhere at a time the file does not say: nothing to measure
         key = (columns["priority"], columns["created_at"])
         if key not in cache:
             cache[key] = sla.compute_due(
