@@ -33,7 +33,7 @@ Rules:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -323,12 +323,6 @@ def apply(session: Session, out: TicketPlan, *, actor_id: int | None) -> list[Ch
     return changes
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
-
-
 def _add_due_times(session: Session, new: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Give new tickets their first-response and resolution due times, and mark the ones
     answered or resolved after them breached (solving before any reply ends the
@@ -355,7 +349,7 @@ def _add_due_times(session: Session, new: list[dict[str, Any]]) -> list[dict[str
             (sla.FIRST_RESPONSE, first_due, answered),
             (sla.RESOLUTION, resolution_due, columns.get("resolved_at")),
         ):
-            if due is not None and done is not None and _aware(done) > _aware(due):
+            if due is not None and done is not None and sla.aware(done) > sla.aware(due):
                 columns["sla_breached"] = True
                 events.append({"index": index, "target": target, "kind": sla.BREACH,
                                "due_at": due, "at": done})  # fmt: skip
