@@ -93,7 +93,7 @@ def request_form() -> rx.Component:
             ),
             # The honeypot: hidden from people (and from screen readers), filled by bots.
             rx.el.div(
-                rx.el.label("Website", html_for="support-website"),
+                rx.el.label(T("Website"), html_for="support-website"),
                 rx.el.input(
                     id="support-website", name="website", tab_index=-1, auto_complete="off"
                 ),

@@ -38,6 +38,16 @@ MAIL_LABELS = {
     "sent": N_("Mailed to the customer"),
     "failed": N_("Mail failed"),
 }
+NOT_MAILED = N_("Not e-mailed: no address or no mail server")
+
+
+def _mail_label(comment) -> str:
+    """What became of a public reply's mail (an internal note is never mailed)."""
+    if not comment.is_public or not comment.author:  # a note, or the customer's own message
+        return ""
+    return MAIL_LABELS.get(comment.mail_status, NOT_MAILED if not comment.mail_status else "")
+
+
 EDITABLE = ("status", "priority", "channel", "category", "assignee_id")
 
 
@@ -161,9 +171,7 @@ class TicketPageState(AppState):
                 "body": c.body,
                 "public": "1" if c.is_public else "",
                 "when": formatting.when(c.created_at, me.time_zone, loc),
-                "mail": i18n.gettext(MAIL_LABELS[c.mail_status], loc)
-                if c.mail_status in MAIL_LABELS
-                else "",
+                "mail": i18n.gettext(_mail_label(c), loc),
                 "mail_tone": "red" if c.mail_status == "failed" else "gray",
             }
             for c in d.comments
