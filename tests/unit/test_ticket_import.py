@@ -220,6 +220,20 @@ def test_a_changed_file_updates_by_ticket_id_and_keeps_a_stored_value_for_unknow
     assert (restored.status, restored.priority) == ("open", "high")
 
 
+def test_a_customer_by_name_only_is_found_or_created_with_a_new_company(session, desk) -> None:
+    text = "Ticket ID,Subject,Customer,Company\nN1,Hi,Zed Zulu,Zulu Works\nN2,Again,ann lee,\n"
+    result = imported(session, "tickets", csv_table(text))
+    assert (result.created, result.extra["contacts_created"], result.companies_created) == (
+        2, 1, 1,
+    )  # fmt: skip
+    zed = session.get(Contact, _ticket(session, "N1").contact_id)
+    company = session.get(Company, zed.company_id)
+    assert (zed.first_name, zed.last_name, company.name) == ("Zed", "Zulu", "Zulu Works")
+    assert _ticket(session, "N1").company_id == company.id
+    assert _ticket(session, "N2").contact_id == desk["ann"]  # by name, in any case
+    assert _ticket(session, "N2").company_id == desk["northwind"]  # her company
+
+
 def test_rows_sharing_a_ticket_id_are_one_ticket(session, desk) -> None:
     text = "Ticket ID,Subject,Status\n9,First words,new\n9,,Resolved\n"
     result = imported(session, "tickets", csv_table(text))
