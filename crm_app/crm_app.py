@@ -97,6 +97,12 @@ app.add_page(
     title="Import deals · Rapport",
     on_load=[ImportState.load_deals, MavenImportState.load],
 )
+app.add_page(
+    functools.partial(import_page, "ticket"),
+    route="/tickets/import",
+    title="Import tickets · Rapport",
+    on_load=ImportState.load_tickets,
+)
 # A record's own address: its customer-360 page.
 app.add_page(
     contact_page,

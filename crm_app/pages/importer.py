@@ -211,7 +211,44 @@ def result_panel() -> rx.Component:
                 width="100%",
             ),
         ),
+        rx.cond(S.substitutions.length() > 0, substitutions_table()),
         spacing="3",
+        width="100%",
+    )
+
+
+def substitutions_table() -> rx.Component:
+    """Ticket values that matched nothing, and the default each was imported as."""
+    return rx.vstack(
+        rx.text(T("Imported as the default value"), weight="bold"),
+        rx.text(
+            T("These cells matched no status, priority or channel; the default was used."),
+            size="2",
+            color="var(--gray-11)",
+        ),
+        rx.el.table(
+            rx.el.thead(
+                rx.el.tr(
+                    rx.el.th(T("Row")),
+                    rx.el.th(T("Column in your file")),
+                    rx.el.th(T("Value in the file")),
+                    rx.el.th(T("Imported as")),
+                )
+            ),
+            rx.el.tbody(
+                rx.foreach(
+                    S.substitutions,
+                    lambda x: rx.el.tr(
+                        rx.el.td(x["row"]),
+                        rx.el.td(x["field"]),
+                        rx.el.td(rx.text(x["value"], dir="auto")),
+                        rx.el.td(x["used"]),
+                        data_testid="substitution-row",
+                    ),
+                )
+            ),
+            class_name="rp-table rp-form-table",
+        ),
         width="100%",
     )
 
@@ -334,8 +371,9 @@ TITLES = {
     "contact": N_("Import contacts"),
     "company": N_("Import companies"),
     "deal": N_("Import deals"),
+    "ticket": N_("Import tickets"),
 }
-SECTIONS = {"contact": "Contacts", "company": "Companies", "deal": "Pipeline"}  # the sidebar entry
+SECTIONS = {"contact": "Contacts", "company": "Companies", "deal": "Pipeline", "ticket": "Tickets"}
 DESCRIPTIONS = {
     "contact": N_(
         "Rows that match an existing record by e-mail update it; blank cells never "
@@ -348,6 +386,11 @@ DESCRIPTIONS = {
     "deal": N_(
         "Rows that match a deal by its ID in the other system update it; stages are matched "
         "by name in the chosen pipeline. Check first: a dry run changes nothing."
+    ),
+    "ticket": N_(
+        "Rows that match a ticket by its ID in the other system update it; status, priority "
+        "and channel are matched by their usual names, and a value that matches nothing is "
+        "imported as the default and listed. Check first: a dry run changes nothing."
     ),
 }
 

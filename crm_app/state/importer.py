@@ -1,4 +1,5 @@
-"""Import wizard for contacts and companies: upload → preview and mapping → dry run → import.
+"""Import wizard for contacts, companies, deals and tickets: upload → preview and mapping →
+dry run → import. What differs per kind of record is in ``KINDS``.
 
 The uploaded file is kept in a private folder (never Reflex's public upload folder) under a
 random name until it is imported or an hour has passed; only its path is in the state, as a
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from crm_app import settings
 from crm_app.db import session_scope
 from crm_app.services import downloads, formatting, i18n, importing
 from crm_app.services.i18n import N_, NP_
+from crm_app.services.importing import ticket_values
 from crm_app.services.permissions import Perm, can
 
 from .base import AppState
@@ -28,7 +31,24 @@ MAX_BYTES = 25 * 1024 * 1024
 KEEP_S = 3600
 SKIP = "__skip__"  # "don't import this column" (a select item cannot have an empty value)
 CREATE = "__create__"  # "new custom field" for an unmapped column
-ENTITIES = ("contact", "company", "deal")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What one kind of record's import needs: the permission to import it, and whether an
+    unmapped column can become a new custom field of it."""
+
+    perm: Perm
+    custom_fields: bool = True
+
+
+KINDS = {
+    "contact": Kind(Perm.CONTACTS_WRITE),
+    "company": Kind(Perm.COMPANIES_WRITE),
+    "deal": Kind(Perm.DEALS_WRITE_ANY, custom_fields=False),  # it may update anyone's deal
+    "ticket": Kind(Perm.TICKETS_WRITE, custom_fields=False),
+}
+ENTITIES = tuple(KINDS)
 STEPS = ("upload", "map", "checked", "done")
 NO_FILE = N_("Choose a CSV or Excel (.xlsx) file first.")
 TOO_BIG = N_("The file is larger than 25 MB. Split it into smaller files.")
@@ -45,10 +65,11 @@ def _folder() -> Path:
 
 
 def _perm(entity: str) -> Perm:
-    # a deals import may update anyone's deal
-    return {"contact": Perm.CONTACTS_WRITE, "company": Perm.COMPANIES_WRITE}.get(
-        entity, Perm.DEALS_WRITE_ANY
-    )
+    return KINDS[entity].perm if entity in KINDS else Perm.USERS_MANAGE
+
+
+def _custom_fields(entity: str) -> bool:
+    return entity in KINDS and KINDS[entity].custom_fields
 
 
 class ImportState(AppState):
@@ -69,6 +90,8 @@ class ImportState(AppState):
     result: dict[str, Any] = {}
     rejected: list[dict[str, str]] = []
     warnings: list[dict[str, str]] = []
+    # tickets: status / priority / channel cells that matched nothing, and the value used
+    substitutions: list[dict[str, str]] = []
     last_batch: dict[str, str] = {}
     # deals only: the pipeline the rows go to (a "Pipeline" column overrides it per row)
     pipeline: str = ""
@@ -89,7 +112,7 @@ class ImportState(AppState):
         self.step, self.file_name, self.row_count = "upload", "", 0
         self.columns, self.mapping, self.ambiguous, self.date_samples = [], {}, {}, {}
         self.problem, self.busy, self.progress = "", False, 0
-        self.result, self.rejected, self.warnings = {}, [], []
+        self.result, self.rejected, self.warnings, self.substitutions = {}, [], [], []
         self._path, self._rejected_full, self._headers = "", [], []
 
     def _load_last(self) -> None:
@@ -129,6 +152,10 @@ class ImportState(AppState):
         )
         self.pipeline = str(default.id) if default is not None else ""
 
+    @guarded()
+    def load_tickets(self):
+        self._open("ticket")
+
     @guarded(Perm.DEALS_WRITE_ANY)
     def set_pipeline(self, value: str):
         if any(p[0] == str(value) for p in self.pipelines):
@@ -145,9 +172,8 @@ class ImportState(AppState):
 
     @rx.var
     def can_create_fields(self) -> bool:
-        # deals have no custom fields
         return (
-            self.entity != "deal"
+            _custom_fields(self.entity)
             and bool(self.user_role)
             and can(self.user_role, Perm.SETTINGS_MANAGE)
         )
@@ -246,7 +272,7 @@ class ImportState(AppState):
         return {h: ("" if f in (SKIP, CREATE) else f) for h, f in self.mapping.items()}
 
     def _create_fields(self) -> list[str]:
-        if self.entity == "deal" or not can(caller().role, Perm.SETTINGS_MANAGE):
+        if not _custom_fields(self.entity) or not can(caller().role, Perm.SETTINGS_MANAGE):
             return []
         return [h for h, f in self.mapping.items() if f == CREATE]
 
@@ -304,6 +330,15 @@ class ImportState(AppState):
                 "reason": _reason(w, self.locale),
             }
             for w in result.warnings[:200]
+        ]
+        self.substitutions = [
+            {
+                "row": i18n.localize_digits(str(s["row"]), self.locale),
+                "field": column_of.get(s["field"], s["field"]),
+                "value": s["value"],
+                "used": i18n.gettext(ticket_values.label(s["field"], s["used"]), self.locale),
+            }
+            for s in result.extra.get("substitutions", [])[:200]
         ]
 
     @guarded(Perm.CONTACTS_WRITE)

@@ -71,11 +71,12 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 # The app's own names for its codes (their msgids), matched in each of its languages too.
 _LABELS: dict[str, dict[str, str]] = {
-    "status": {_S.NEW: "New", _S.OPEN: "Open", _S.PENDING: "Pending", _S.ON_HOLD: "On hold",
-               _S.SOLVED: "Solved", _S.CLOSED: "Closed"},
-    "priority": {_P.LOW: "Low", _P.NORMAL: "Normal", _P.HIGH: "High", _P.URGENT: "Urgent"},
-    "channel": {"email": "E-mail", "phone": "Phone", "chat": "Chat", "web": "Web form",
-                "social": "Social media"},
+    "status": {_S.NEW: N_("New"), _S.OPEN: N_("Open"), _S.PENDING: N_("Pending"),
+               _S.ON_HOLD: N_("On hold"), _S.SOLVED: N_("Solved"), _S.CLOSED: N_("Closed")},
+    "priority": {_P.LOW: N_("Low"), _P.NORMAL: N_("Normal"), _P.HIGH: N_("High"),
+                 _P.URGENT: N_("Urgent")},
+    "channel": {"email": N_("E-mail"), "phone": N_("Phone"), "chat": N_("Chat"),
+                "web": N_("Web form"), "social": N_("Social media")},
 }
 # fmt: on
 _OUT_OF = re.compile(r"^\s*(\d+(?:[.,]0+)?)\s*/\s*5\s*$")
@@ -104,6 +105,11 @@ def match(field: str, raw: object) -> str | None:
     """The code ``raw`` names for ``field`` ("status", "priority" or "channel"), or None."""
     key = norm(raw)
     return _words(field).get(key) if key else None
+
+
+def label(field: str, code: str) -> str:
+    """The msgid naming ``code`` of ``field`` (the code itself when it has none)."""
+    return _LABELS.get(field, {}).get(code, code)
 
 
 def csat(raw: str) -> tuple[int | None, str | None]:
