@@ -155,8 +155,6 @@ def _reconciled() -> rx.Component:
                     rx.code(r["to"]),
                     " (",
                     r["rows"],
-                    " ",
-                    T("rows"),
                     ")",
                     size="2",
                     data_testid="maven-reconciled",

@@ -23,7 +23,7 @@ from crm_app import settings
 from crm_app.db import session_scope
 from crm_app.services import formatting, i18n, maven
 from crm_app.services.errors import ValidationError
-from crm_app.services.i18n import N_
+from crm_app.services.i18n import N_, NP_
 from crm_app.services.maven import upload
 from crm_app.services.permissions import Perm, can
 
@@ -39,6 +39,7 @@ KINDS = {
     "orders": N_("Orders"),
 }
 RECONCILED = {"product": N_("Product"), "sector": N_("Sector"), "country": N_("Country")}
+ROWS = NP_("{n} row", "{n} rows")
 NO_FILES = N_("Choose the dataset's CSV files or a .zip of them first.")
 DENIED = N_("Your role does not allow this.")
 
@@ -182,7 +183,7 @@ class MavenImportState(AppState):
                 "kind": self._t(RECONCILED.get(r["kind"], r["kind"])),
                 "from": str(r["from"]),
                 "to": str(r["to"]),
-                "rows": self._n(int(r["rows"])),
+                "rows": i18n.ngettext(*ROWS, int(r["rows"]), self.locale),
             }
             for r in summary.reconciliations
         ]

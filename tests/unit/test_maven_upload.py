@@ -178,6 +178,8 @@ def test_an_admin_uploads_imports_and_sees_counts_and_reconciled_names(tokens, d
     assert {"kind": "Product", "from": "GTXPro", "to": "GTX Pro"}.items() <= next(
         r for r in state.reconciled if r["from"] == "GTXPro"
     ).items()
+    korea = next(r for r in state.reconciled if r["from"] == "Korea")
+    assert korea["to"] == "KR" and korea["rows"] == "1 row"  # not "1 rows"
     assert _deals(db_url) == 120
 
     again = _state(tokens["admin"])  # importing the same files again changes nothing
