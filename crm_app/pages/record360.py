@@ -248,7 +248,7 @@ def _page(kind: str) -> rx.Component:
     form_state = ContactFormState if contact else CompanyFormState
     return app_shell(
         "Contacts" if contact else "Companies",
-        rx.el.link(rel="stylesheet", href="/inline_edit.css"),
+        rx.el.link(rel="stylesheet", href="/record360.css"),
         rx.cond(S.missing, _missing(kind), body),
         form,
         _refresh_after_edit(form_state),
