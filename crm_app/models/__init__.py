@@ -14,6 +14,16 @@ from .customers import (
 )
 from .customization import CustomField, FieldType, Segment
 from .data_moves import DuplicateDismissal, ImportBatch, ImportChange
+from .marketing import (
+    Campaign,
+    CampaignEvent,
+    CampaignLink,
+    CampaignRecipient,
+    CampaignStatus,
+    EmailTemplate,
+    RecipientStatus,
+    Unsubscribe,
+)
 from .messaging import Job, JobStatus, MailMessage, MailStatus, Notification, WorkerLease
 from .sales import (
     Deal,
@@ -44,6 +54,14 @@ __all__ = [
     "Activity",
     "ActivityKind",
     "AuditEntry",
+    "Campaign",
+    "CampaignEvent",
+    "CampaignLink",
+    "CampaignRecipient",
+    "CampaignStatus",
+    "EmailTemplate",
+    "RecipientStatus",
+    "Unsubscribe",
     "Company",
     "CompanyTag",
     "CsatRequest",

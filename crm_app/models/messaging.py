@@ -80,6 +80,8 @@ class MailMessage(SQLModel, table=True):
     subject: str = Field(default="", max_length=300)
     body: str = Field(default="", sa_type=sa.Text)
     html: str | None = Field(default=None, sa_type=sa.Text)
+    # Extra headers such as List-Unsubscribe (campaign mail); None for ordinary mail.
+    headers: dict[str, str] | None = Field(default=None, sa_type=sa.JSON)
     sender: str | None = Field(default=None, max_length=254)  # the From it was sent with
     contact_id: int | None = fk("contacts.id", index=False)
     activity_id: int | None = fk("activities.id", index=False)
