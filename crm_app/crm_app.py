@@ -8,6 +8,7 @@ import reflex as rx
 
 from crm_app import worker
 from crm_app.api import api
+from crm_app.pages.analytics import analytics_page
 from crm_app.pages.companies import companies_page
 from crm_app.pages.contacts import contacts_page
 from crm_app.pages.dashboard import dashboard_page
@@ -24,6 +25,7 @@ from crm_app.pages.settings import settings_page
 from crm_app.pages.ticket import new_ticket_page, ticket_page
 from crm_app.pages.tickets import tickets_page
 from crm_app.pages.upcoming import UPCOMING, upcoming_page
+from crm_app.state.analytics import AnalyticsState
 from crm_app.state.companies import CompaniesState
 from crm_app.state.contacts import ContactsState
 from crm_app.state.currencies_admin import CurrenciesAdminState
@@ -147,6 +149,9 @@ app.add_page(
     route="/csat/[token]",
     title="Rate our support",
     on_load=PublicServiceState.load_survey,
+)
+app.add_page(
+    analytics_page, route="/analytics", title="Analytics · Rapport", on_load=AnalyticsState.load
 )
 for _route, _page in UPCOMING.items():
     app.add_page(

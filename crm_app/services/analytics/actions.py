@@ -3,7 +3,8 @@
 Rules:
 - Stalled deal: an open deal in its stage for more than twice that stage's median time in
   stage (the median over finished stays in the stage's history of the last year; a stage
-  needs at least ``MIN_STAYS`` of them to have a median).
+  needs at least ``MIN_STAYS`` of them to have a median; stays of zero length, moves written
+  at one instant by an import, do not count), and for at least a day.
 - Overdue customer: customer-360's purchase rule says the usual interval is overdue (×1 or
   ×2 and more); the reason is customer-360's own.
 - Ticket about to breach: open, not yet flagged breached, and a due time still unmet that
@@ -75,6 +76,7 @@ def median_days_in_stage(ctx: Context) -> pd.Series:
         return pd.Series(dtype=float)
     left = df.groupby("deal_id")["at"].shift(-1)
     stays = df.assign(days=(left - df["at"]) / 86400.0).dropna(subset=["days"])
+    stays = stays[stays["days"] > 0]  # moves written at one instant (imports) are no stays
     g = stays.groupby("stage_id")["days"]
     counts = g.count()
     return g.median()[counts >= MIN_STAYS]
@@ -95,7 +97,7 @@ def stalled_deals(ctx: Context, limit: int = 20) -> list[Action]:
     )
     df["days"] = (ctx.now.timestamp() - pd.to_numeric(df["entered"])) / 86400.0
     df["median"] = df["stage_id"].map(medians)
-    df = df[df["days"] > 2 * df["median"]]
+    df = df[(df["days"] > 2 * df["median"]) & (df["days"] >= 1)]
     df = df.assign(ratio=df["days"] / df["median"].clip(lower=1 / 24))
     df = df.nlargest(limit, "ratio")
     return [

@@ -133,3 +133,25 @@ def parse_day(text: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise ValidationError({"date": N_("Use a date like 2026-03-31.")}) from None
+
+
+def filter_options(session: Session, user_id: int) -> dict[str, list[tuple[int, str]]]:
+    """The filter bar's choices: pipelines (not archived), users, and the segments the user
+    may see (own or shared), each as (id, name)."""
+    from crm_app.models import User
+
+    from ..segments import visible_segments
+
+    pipelines = session.execute(
+        sa.select(Pipeline.id, Pipeline.name)
+        .where(~Pipeline.archived)
+        .order_by(Pipeline.position, Pipeline.id)
+    ).all()
+    people = session.execute(
+        sa.select(User.id, User.name).order_by(User.active.desc(), User.name)
+    ).all()
+    return {
+        "pipelines": [(int(i), str(n)) for i, n in pipelines],
+        "owners": [(int(i), str(n)) for i, n in people],
+        "segments": [(s.id, s.name) for s in visible_segments(session, user_id)],
+    }

@@ -1,0 +1,374 @@
+"""Analytics page: Sales / Customers / Service dashboards under one filter bar.
+
+Only the visible tab is computed (``analytics_views.build``); the filter bar (date range,
+pipeline, owner, segment) applies to every chart of it at once. A click on a bar resolves,
+on the server, the clicked trace and point to the criteria kept in ``_drill`` and lists the
+matching records; each chart's data downloads as CSV; each next best action creates its task
+in one click.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Any
+
+import plotly.graph_objects as go
+import reflex as rx
+
+from crm_app.db import session_scope
+from crm_app.services import clock, downloads, i18n
+from crm_app.services.analytics import AnalyticsFilter, actions, charts, context, drill
+from crm_app.services.analytics.filters import filter_options
+from crm_app.services.errors import NotFound, ValidationError
+from crm_app.services.i18n import N_
+from crm_app.services.permissions import Perm
+
+from .analytics_views import TABS, Kpi, TableRow, build
+from .base import AppState
+from .guard import caller, guarded
+
+ALL = "all"
+SALES_CHARTS = (
+    "pipeline_by_stage",
+    "funnel",
+    "win_rate_by_month",
+    "win_rate_trend",
+    "cycle_days",
+    "win_rate_by_owner",
+    "win_rate_by_source",
+    "forecast",
+    "lost_reasons",
+)
+CUSTOMER_CHARTS = ("new_customers", "lifetime_value", "cohorts", "rfm", "by_country", "by_industry")
+SERVICE_CHARTS = ("tickets_by_channel", "tickets_by_category", "service_times", "csat", "sla")
+FIGURES = SALES_CHARTS + CUSTOMER_CHARTS + SERVICE_CHARTS
+# the CSV behind a chart when its key differs from the data's (charts.CHARTS)
+CSV_OF = {
+    "win_rate_trend": "win_rate_by_month",
+    "cycle_days": "win_rate_by_month",
+    "csat": "service_times",
+}
+DRILL_TITLES = {
+    "pipeline_by_stage": N_("Open deals in this stage"),
+    "win_rate_by_month": N_("Deals closed this month"),
+    "win_rate_by_owner": N_("Deals closed by this owner"),
+    "win_rate_by_source": N_("Deals closed from this source"),
+    "lost_reasons": N_("Deals lost for this reason"),
+    "new_customers": N_("New customers this month"),
+    "lifetime_value": N_("Customers in this band"),
+    "rfm": N_("Customers in this segment"),
+    "by_country": N_("Customers in this country"),
+    "by_industry": N_("Customers in this industry"),
+    "tickets_by_channel": N_("Tickets"),
+    "tickets_by_category": N_("Tickets"),
+}
+
+
+@dataclasses.dataclass
+class ActionRow:
+    kind: str
+    record_id: int
+    company: bool
+    name: str
+    reason: str
+    link: str
+
+
+@dataclasses.dataclass
+class DrillRow:
+    name: str
+    detail: str
+    value: str
+    link: str
+
+
+def _empty() -> go.Figure:
+    return go.Figure()
+
+
+class AnalyticsState(AppState):
+    loaded: bool = False
+    tab: str = "sales"
+    date_from: str = ""
+    date_to: str = ""
+    pipeline_filter: str = ALL
+    owner_filter: str = ALL
+    segment_filter: str = ALL
+    filter_error: str = ""
+    pipeline_options: list[list[str]] = []
+    owner_options: list[list[str]] = []
+    segment_options: list[list[str]] = []
+    kpis: list[Kpi] = []
+    leaderboard: list[TableRow] = []
+    top_customers: list[TableRow] = []
+    unlikely: list[TableRow] = []
+    agents: list[TableRow] = []
+    has_cohorts: bool = False
+    deal_actions: list[ActionRow] = []
+    customer_actions: list[ActionRow] = []
+    ticket_actions: list[ActionRow] = []
+    drill_open: bool = False
+    drill_title: str = ""
+    drill_rows: list[DrillRow] = []
+    _drill: dict[str, list[list[dict[str, Any]]]] = {}
+    # one var per chart: Reflex sends a figure only when it changed
+    fig_pipeline_by_stage: go.Figure = _empty()
+    fig_funnel: go.Figure = _empty()
+    fig_win_rate_by_month: go.Figure = _empty()
+    fig_win_rate_trend: go.Figure = _empty()
+    fig_cycle_days: go.Figure = _empty()
+    fig_win_rate_by_owner: go.Figure = _empty()
+    fig_win_rate_by_source: go.Figure = _empty()
+    fig_forecast: go.Figure = _empty()
+    fig_lost_reasons: go.Figure = _empty()
+    fig_new_customers: go.Figure = _empty()
+    fig_lifetime_value: go.Figure = _empty()
+    fig_cohorts: go.Figure = _empty()
+    fig_rfm: go.Figure = _empty()
+    fig_by_country: go.Figure = _empty()
+    fig_by_industry: go.Figure = _empty()
+    fig_tickets_by_channel: go.Figure = _empty()
+    fig_tickets_by_category: go.Figure = _empty()
+    fig_service_times: go.Figure = _empty()
+    fig_csat: go.Figure = _empty()
+    fig_sla: go.Figure = _empty()
+
+    # -- computing ------------------------------------------------------------------------------
+    def _filter(self) -> AnalyticsFilter | None:
+        self.filter_error = ""
+        try:
+            first = date.fromisoformat(self.date_from) if self.date_from else None
+            last = date.fromisoformat(self.date_to) if self.date_to else None
+        except ValueError:
+            self.filter_error = self._t(N_("Use a date like 2026-03-31."))
+            return None
+        if first and last and first > last:
+            self.filter_error = self._t(N_("The end date is before the start date."))
+            return None
+
+        def chosen(value: str) -> int | None:
+            return int(value) if value.isdigit() else None
+
+        return AnalyticsFilter(
+            date_from=first,
+            date_to=last,
+            pipeline_id=chosen(self.pipeline_filter),
+            owner_id=chosen(self.owner_filter),
+            segment_id=chosen(self.segment_filter),
+        )
+
+    def _options(self) -> None:
+        with session_scope() as session:
+            options = filter_options(session, caller().id)
+        self.pipeline_options = [[ALL, self._t(N_("All pipelines"))]] + [
+            [str(i), n] for i, n in options["pipelines"]
+        ]
+        self.owner_options = [[ALL, self._t(N_("All owners"))]] + [
+            [str(i), n] for i, n in options["owners"]
+        ]
+        self.segment_options = [[ALL, self._t(N_("All customers"))]] + [
+            [str(i), n] for i, n in options["segments"]
+        ]
+
+    def _compute(self) -> None:
+        f = self._filter()
+        if f is None:
+            return
+        with session_scope() as session:
+            ctx = context(session, f)
+            view = build(ctx, self.tab, self.locale)
+        for key in FIGURES:
+            if key in view.figures or self._tab_of(key) == self.tab:
+                setattr(self, f"fig_{key}", view.figures.get(key, _empty()))
+        self.has_cohorts = "cohorts" in view.figures
+        self.kpis = view.kpis
+        self._drill = view.drill
+        for name in ("leaderboard", "top_customers", "unlikely", "agents"):
+            if name in view.tables:
+                setattr(self, name, view.tables[name])
+
+    def _compute_actions(self) -> None:
+        f = self._filter()
+        if f is None:
+            return
+        with session_scope() as session:
+            found = actions.next_best_actions(context(session, f))
+        rows = {k: [self._action_row(a) for a in v] for k, v in found.items()}
+        self.deal_actions = rows["deal"]
+        self.customer_actions = rows["customer"]
+        self.ticket_actions = rows["ticket"]
+
+    @staticmethod
+    def _tab_of(key: str) -> str:
+        if key in SALES_CHARTS:
+            return "sales"
+        return "customers" if key in CUSTOMER_CHARTS else "service"
+
+    def _action_row(self, a: actions.Action) -> ActionRow:
+        values = {k: (str(self._t(v)) if k == "what" else v) for k, v in a.values.items()}
+        return ActionRow(
+            kind=a.kind,
+            record_id=a.record_id,
+            company=a.company,
+            name=a.name,
+            reason=i18n.format_message(a.reason, self.locale, **values),
+            link=a.link,
+        )
+
+    # -- handlers -------------------------------------------------------------------------------
+    @guarded(Perm.REPORTS)
+    def load(self):
+        self._options()
+        if self.tab not in TABS:
+            self.tab = "sales"
+        self._compute()
+        self.loaded = True
+        yield
+        self._compute_actions()
+
+    @guarded(Perm.REPORTS)
+    def set_tab(self, value: str):
+        value = str(value)
+        if value in TABS and value != self.tab:
+            self.tab = value
+            self._compute()
+
+    @guarded(Perm.REPORTS)
+    def set_date_from(self, value: str):
+        self.date_from = str(value or "")[:10]
+        yield from self._refresh()
+
+    @guarded(Perm.REPORTS)
+    def set_date_to(self, value: str):
+        self.date_to = str(value or "")[:10]
+        yield from self._refresh()
+
+    @guarded(Perm.REPORTS)
+    def set_last_days(self, days: int):
+        """A preset range: the last ``days`` days up to today (0: all time)."""
+        days = int(days) if str(days).isdigit() else 0
+        if days <= 0:
+            self.date_from = self.date_to = ""
+        else:
+            today = clock.local_today(caller().time_zone)
+            self.date_to = today.isoformat()
+            self.date_from = date.fromordinal(today.toordinal() - days + 1).isoformat()
+        yield from self._refresh()
+
+    def _refresh(self):
+        """Charts first (sent at once), then the next best actions under the new filter."""
+        self._compute()
+        yield
+        self._compute_actions()
+
+    def _choose(self, name: str, value: Any, options: list[list[str]]):
+        value = str(value)
+        setattr(self, name, value if value in {o[0] for o in options} else ALL)
+        yield from self._refresh()
+
+    @guarded(Perm.REPORTS)
+    def set_pipeline_filter(self, value: str):
+        yield from self._choose("pipeline_filter", value, self.pipeline_options)
+
+    @guarded(Perm.REPORTS)
+    def set_owner_filter(self, value: str):
+        yield from self._choose("owner_filter", value, self.owner_options)
+
+    @guarded(Perm.REPORTS)
+    def set_segment_filter(self, value: str):
+        yield from self._choose("segment_filter", value, self.segment_options)
+
+    @guarded(Perm.REPORTS)
+    def reset_filters(self):
+        self.date_from = self.date_to = ""
+        self.pipeline_filter = self.owner_filter = self.segment_filter = ALL
+        yield from self._refresh()
+
+    @guarded(Perm.REPORTS)
+    def open_drill(self, chart: str, points: list):
+        """A click on ``chart``: the records behind the clicked bar, under the same filter."""
+        chart = str(chart)
+        point = points[0] if isinstance(points, list) and points else {}
+        if not isinstance(point, dict):
+            return
+        curve, index = point.get("curveNumber"), point.get("pointNumber")
+        traces = self._drill.get(chart, [])
+        if not isinstance(curve, int) or not isinstance(index, int):
+            return
+        if not 0 <= curve < len(traces) or not 0 <= index < len(traces[curve]):
+            return
+        wanted = dict(traces[curve][index])
+        f = self._filter()
+        if f is None:
+            return
+        with session_scope() as session:
+            ctx = context(session, f)
+            if "stage_id" in wanted:
+                rows = drill.open_deals_in_stage(ctx, int(wanted["stage_id"]))
+            elif chart in ("tickets_by_channel", "tickets_by_category"):
+                rows = drill.tickets_matching(ctx, **wanted)
+            elif chart in ("new_customers", "lifetime_value", "rfm", "by_country", "by_industry"):
+                rows = drill.customers_matching(ctx, **wanted)
+            else:
+                rows = drill.closed_deals_matching(ctx, **wanted)
+            currency = ctx.base_currency
+        from crm_app.services import formatting
+
+        self.drill_rows = [
+            DrillRow(
+                name=r["name"],
+                detail=self._t(r["detail"]) if r["detail"] else "",
+                value=formatting.money(r["value"], currency, self.locale)
+                if r["value"] is not None
+                else "",
+                link=r["link"],
+            )
+            for r in rows
+        ]
+        self.drill_title = self._t(DRILL_TITLES.get(chart, N_("Records")))
+        self.drill_open = True
+
+    @guarded(Perm.REPORTS)
+    def set_drill_open(self, value: bool):
+        self.drill_open = bool(value)
+
+    @guarded(Perm.REPORTS)
+    def download_csv(self, chart: str):
+        """The chart's data, as the chart shows it under the current filter, as CSV."""
+        chart = CSV_OF.get(str(chart), str(chart))
+        if chart not in charts.CHARTS:
+            return None
+        f = self._filter()
+        if f is None:
+            return None
+        me = caller()
+        with session_scope() as session:
+            frame = charts.chart_frame(context(session, f), chart)
+        day = clock.local_today(me.time_zone).isoformat()
+        download = downloads.prepare(me.id, f"{chart} {day}.csv")
+        charts.write_csv(frame, download.path)
+        return rx.download(url=download.url, filename=download.filename)
+
+    @guarded(Perm.TASKS_WRITE)
+    def create_task(self, kind: str, record_id: int, company: bool):
+        """One click on a next best action: its task, for the caller, due today."""
+        kind = str(kind)
+        if kind not in actions.KINDS or not str(record_id).isdigit():
+            return None
+        me = caller()
+        title = self._t(actions.TASK_TITLES[kind])
+        try:
+            with session_scope() as session:
+                actions.create_task_for(
+                    session,
+                    kind,
+                    int(record_id),
+                    company=bool(company),
+                    actor_id=me.id,
+                    title=title,
+                    time_zone=me.time_zone,
+                )
+        except (NotFound, ValidationError):
+            return rx.toast.error(self._t(N_("This record no longer exists.")))
+        return rx.toast.success(self._t(N_("Task added to My work.")))

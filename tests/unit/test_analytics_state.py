@@ -1,0 +1,142 @@
+"""The analytics page's state, called as a browser would: the figures follow the filter bar,
+a click lists the records behind a bar, a chart's CSV, one-click tasks, and who may do what."""
+
+from __future__ import annotations
+
+import csv
+import inspect
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from crm_app.db import get_engine
+from crm_app.models import Task
+from crm_app.services import auth, downloads, users
+from crm_app.state.analytics import AnalyticsState
+
+from .state_calls import state_instance
+from .test_analytics_sales import book  # noqa: F401 (fixture)
+
+PASSWORD = "a-long-password-1"
+
+
+@pytest.fixture
+def page(db_url, session, book, monkeypatch, fast_hashing, tmp_path):  # noqa: F811
+    monkeypatch.setenv("REFLEX_DB_URL", db_url)
+    monkeypatch.setattr(downloads.settings, "DATA_DIR", tmp_path)
+    tokens = {}
+    for role in ("sales", "read_only"):
+        user = users.create_user(
+            session,
+            name=role,
+            email=f"{role}@example.com",
+            role=role,
+            password=PASSWORD,
+            actor_id=None,
+        )
+        session.commit()
+        tokens[role] = auth.login(session, user.email, PASSWORD)[0]
+    session.commit()
+
+    def open_as(role: str = "sales") -> AnalyticsState:
+        state = state_instance(AnalyticsState)
+        state.session_token = tokens[role]
+        _call(state, "load")
+        return state
+
+    return open_as
+
+
+def _call(state, name: str, *args):
+    result = type(state).event_handlers[name].fn(state, *args)
+    if inspect.isgenerator(result):
+        return list(result)
+    return result
+
+
+def _kpi(state, label: str) -> str:
+    return next(k.value for k in state.kpis if k.label == label)
+
+
+def _bars(figure) -> list:
+    return [list(trace.x) for trace in figure.data]
+
+
+def test_loading_shows_the_sales_tab(page) -> None:
+    state = page()
+    assert state.loaded and state.tab == "sales"
+    assert _kpi(state, "Win rate") == "50.0%" and _kpi(state, "Won value") == "€3,000"
+    assert _bars(state.fig_pipeline_by_stage)[0] == [
+        "Sales · Lead",
+        "Sales · Offer",
+        "Renewals · Due",
+    ]
+    assert [r.cells[0] for r in state.leaderboard] == ["Bob", "Ann"]
+    assert [a.name for a in state.deal_actions] == []
+
+
+def test_changing_the_date_filter_changes_every_chart(page) -> None:
+    state = page()
+    before = {
+        key: getattr(state, f"fig_{key}").to_json()
+        for key in ("win_rate_by_month", "win_rate_trend", "win_rate_by_owner", "lost_reasons")
+    }
+    _call(state, "set_date_from", "2026-02-01")
+    _call(state, "set_date_to", "2026-02-28")
+    assert _kpi(state, "Deals won") == "1" and _kpi(state, "Win rate") == "50.0%"
+    for key, json in before.items():
+        assert getattr(state, f"fig_{key}").to_json() != json, key
+    assert _bars(state.fig_win_rate_by_month) == [["Feb 2026"], ["Feb 2026"]]
+    _call(state, "set_date_to", "2026-01-01")
+    assert state.filter_error == "The end date is before the start date."
+    _call(state, "reset_filters")
+    assert state.filter_error == "" and _kpi(state, "Deals won") == "3"
+
+
+def test_clicking_a_bar_lists_its_records(page) -> None:
+    state = page()
+    _call(state, "open_drill", "lost_reasons", [{"curveNumber": 0, "pointNumber": 0}])
+    assert state.drill_open and state.drill_title == "Deals lost for this reason"
+    assert [(r.name, r.value) for r in state.drill_rows] == [("L1", "€500.00"), ("L2", "€300.00")]
+    assert state.drill_rows[0].link.startswith("/deals/")
+    _call(state, "open_drill", "pipeline_by_stage", [{"curveNumber": 1, "pointNumber": 1}])
+    assert [r.name for r in state.drill_rows] == ["O2"]
+    _call(state, "set_drill_open", False)
+    # indexes the chart does not have, or a chart without drill-down: nothing happens
+    _call(state, "open_drill", "lost_reasons", [{"curveNumber": 0, "pointNumber": 99}])
+    _call(state, "open_drill", "funnel", [{"curveNumber": 0, "pointNumber": 0}])
+    _call(state, "open_drill", "lost_reasons", "not points")
+    assert not state.drill_open
+
+
+def test_the_customers_and_service_tabs(page) -> None:
+    state = page()
+    _call(state, "set_tab", "customers")
+    assert [k.label for k in state.kpis][:2] == ["Customers", "New customers"]
+    _call(state, "set_tab", "service")
+    assert _kpi(state, "Tickets") == "0"
+    _call(state, "set_tab", "nonsense")
+    assert state.tab == "service"
+
+
+def test_a_charts_data_downloads_as_csv(page, tmp_path: Path) -> None:
+    state = page()
+    event = _call(state, "download_csv", "lost_reasons")
+    assert event is not None  # rx.download of the file
+    files = list((tmp_path / "downloads").glob("*.csv"))
+    assert len(files) == 1
+    with files[0].open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows == [["reason", "deals", "value"], ["Price", "2", "800.0"], ["", "1", "100.0"]]
+    assert _call(state, "download_csv", "no-such-chart") is None
+
+
+def test_one_click_creates_a_task_but_not_for_a_read_only_user(page, book, db_url) -> None:  # noqa: F811
+    deal_id = book["deals"]["O1"].id
+    _call(page("read_only"), "create_task", "deal", deal_id, False)
+    _call(page(), "create_task", "deal", deal_id, False)
+    with Session(get_engine(db_url)) as s:
+        tasks = s.execute(sa.select(Task)).scalars().all()
+    assert [(t.title, t.deal_id) for t in tasks] == [("Move O1 forward", deal_id)]
