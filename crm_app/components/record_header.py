@@ -205,17 +205,28 @@ def _row(icon: str, label: rx.Var, value: rx.Component) -> rx.Component:
     return inline_field.row(icon, label, value)
 
 
-def _more_emails(rows: rx.Var) -> rx.Component:
+def _more_emails(skip: rx.Var | str = "") -> rx.Component:
+    """The addresses as mailto links, leaving out ``skip`` (the one edited in place)."""
     return rx.foreach(
-        rows, lambda e: _row("mail", e[1], rx.link(e[0], href="mailto:" + e[0], dir="ltr"))
+        S.emails,
+        lambda e: rx.cond(
+            e[0] != skip,
+            _row("mail", e[1], rx.link(e[0], href="mailto:" + e[0], dir="ltr")),
+        ),
     )
 
 
-def _more_phones(rows: rx.Var) -> rx.Component:
+def _more_phones(skip: rx.Var | str = "") -> rx.Component:
+    """The numbers as tel: links, leaving out ``skip`` (the one edited in place)."""
     return rx.foreach(
-        rows,
-        lambda p: _row(
-            "phone", p[1], rx.link(p[0], href="tel:" + p[0], dir="ltr", data_testid="record-phone")
+        S.phones,
+        lambda p: rx.cond(
+            p[0] != skip,
+            _row(
+                "phone",
+                p[1],
+                rx.link(p[0], href="tel:" + p[0], dir="ltr", data_testid="record-phone"),
+            ),
         ),
     )
 
@@ -241,8 +252,8 @@ def _read_only(kind: str) -> list[rx.Component]:
         ),
     ]
     return [
-        _more_emails(S.emails),
-        _more_phones(S.phones),
+        _more_emails(),
+        _more_phones(),
         *(contact_rows if kind == "contact" else []),
     ]
 
@@ -278,9 +289,9 @@ def _editable(kind: str) -> list[rx.Component]:
         f.text_field(kind, "last_name", T("Last name"), "user"),
         f.text_field(kind, "title", T("Job title"), "briefcase"),
         f.text_field(kind, "email", T("E-mail"), "mail", input_type="email", direction="ltr"),
-        _more_emails(S.emails[1:]),
+        _more_emails(S.fields.get("email", "")),
         f.text_field(kind, "phone", T("Phone"), "phone", input_type="tel", direction="ltr"),
-        _more_phones(S.phones[1:]),
+        _more_phones(S.fields.get("phone", "")),
         f.text_field(kind, "city", T("City"), "map-pin"),
         f.select_field(kind, "owner_id", T("Owner"), "user-round"),
         f.select_field(kind, "lifecycle_stage", T("Lifecycle stage"), "milestone"),
