@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components import form_fields
-from crm_app.components.deal_tasks import deal_tasks_card
 from crm_app.components.forms import field_label
 from crm_app.components.i18n import T
+from crm_app.components.record_tasks import deal_tasks_card
 from crm_app.state.deal_form import NONE
 from crm_app.state.deal_form import DealFormState as F
 

@@ -7,6 +7,7 @@ import reflex as rx
 from crm_app.components.form_fields import error, select_field, text_field
 from crm_app.components.forms import field_label
 from crm_app.components.i18n import T
+from crm_app.components.record_tasks import ticket_tasks_card
 from crm_app.components.shell import app_shell, page_header
 from crm_app.components.ticket_view import (
     conversation,
@@ -35,7 +36,13 @@ def ticket_page() -> rx.Component:
         header(),
         rx.el.div(
             rx.el.div(conversation(), class_name="rp-360-main"),
-            rx.el.aside(properties(), sla_card(), customer_card(), class_name="rp-360-side"),
+            rx.el.aside(
+                properties(),
+                sla_card(),
+                ticket_tasks_card(),
+                customer_card(),
+                class_name="rp-360-side",
+            ),
             class_name="rp-360-columns",
         ),
         class_name="rp-360-page",

@@ -25,8 +25,8 @@ from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm, can, can_edit_deal
 
 from .base import AppState
-from .deal_tasks import DealTasksState
 from .guard import caller, guarded
+from .record_tasks import DealTasksState
 
 MAX_LINES = 30
 NONE = "__none__"  # a select item cannot have an empty value

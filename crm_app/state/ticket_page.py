@@ -17,6 +17,7 @@ from crm_app.services.tickets import detail, editing
 from . import list_views
 from .base import AppState
 from .guard import caller, guarded
+from .record_tasks import TicketTasksState
 from .tickets import (
     CHANNEL_LABELS,
     PRIORITY_LABELS,
@@ -117,6 +118,9 @@ class TicketPageState(AppState):
         self.reply_body, self.reply_error, self.merge_error, self.prop_error = "", "", "", ""
         self.merge_open = False
         self._reload()
+        if self.found:
+            return TicketTasksState.open_for(str(self.ticket_id))
+        return None
 
     def _reload(self) -> None:
         me = caller()

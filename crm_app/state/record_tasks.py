@@ -1,11 +1,13 @@
-"""The Tasks card of a deal's page: its open tasks (done checkbox, complete and log) and the
-add-task form (title, due date and time, priority, assignee), linked to the deal.
+"""The Tasks card of a deal's or a ticket's page: its open tasks (done checkbox, complete and
+log) and the add-task form (title, due date and time, priority, assignee), linked to it.
 
-The deal form's ``open_edit`` opens it for the deal shown; every handler re-reads the deal's
-tasks, and completing acts only on a task of that deal.
+The page opens it for the record shown (``open_for``); every handler re-reads the record's
+tasks, and completing acts only on a task of that record.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 import reflex as rx
 
@@ -31,8 +33,8 @@ from .my_work import (
 MAX_SHOWN = 50
 
 
-class DealTasksState(AppState):
-    deal_id: int = 0
+class RecordTasksMixin(rx.State, mixin=True):
+    record_key: int = 0  # the deal's or the ticket's id
     items: list[WorkItem] = []
     assignees: list[list[str]] = []
     me_id: str = ""
@@ -41,43 +43,49 @@ class DealTasksState(AppState):
     form_key: int = 0
     errors: dict[str, str] = {}
 
+    # Set by each card: the task's link column, and a check that the record exists.
+    _link: ClassVar[str] = ""
+
+    def _check(self, session, record_id: int) -> None:  # pragma: no cover - each card's own
+        raise NotImplementedError
+
     def _reload(self) -> None:
         me = caller()
         with session_scope() as session:
-            rows = tasks.tasks_for(session, deal_id=self.deal_id, limit=MAX_SHOWN)
+            rows = tasks.tasks_for(session, **{self._link: self.record_key}, limit=MAX_SHOWN)
             if not self.assignees or self.me_id != str(me.id):
                 self.assignees = [
                     [str(u.id), u.name] for u in users.list_users(session) if u.active
                 ]
-        # the card is on the deal: its rows need not name it again
-        self.items = [_on_deal(work_item(r, me)) for r in rows]
+        # the card is on the record: its rows need not name it again
+        self.items = [_on_record(work_item(r, me)) for r in rows]
         self.me_id = str(me.id)
         self.can_write = can(me.role, Perm.TASKS_WRITE)
         self.can_assign = can(me.role, Perm.ASSIGN)
 
     @guarded()
-    def open_for(self, deal_id: str):
-        """Show the open tasks of the deal ``deal_id`` (the deal form calls it on open)."""
-        if not str(deal_id).isdigit():
+    def open_for(self, record_id: str):
+        """Show the open tasks of the record ``record_id`` (its page calls it on open)."""
+        if not str(record_id).isdigit():
             return
         try:
             with session_scope() as session:
-                deals.get_deal(session, int(deal_id))
+                self._check(session, int(record_id))
         except NotFound:
-            self.deal_id, self.items = 0, []
+            self.record_key, self.items = 0, []
             return
-        if int(deal_id) != self.deal_id:
+        if int(record_id) != self.record_key:
             self.errors, self.form_key = {}, self.form_key + 1
-        self.deal_id = int(deal_id)
+        self.record_key = int(record_id)
         self._reload()
 
     @guarded(Perm.TASKS_WRITE)
     def add(self, form: dict):
-        if not self.deal_id:
+        if not self.record_key:
             return None
         me = caller()
         try:
-            data = task_from_form(form, me, deal_id=self.deal_id)
+            data = task_from_form(form, me, **{self._link: self.record_key})
             with session_scope() as session:
                 tasks.create_task(session, data, actor_id=me.id)
         except ValidationError as exc:
@@ -89,10 +97,12 @@ class DealTasksState(AppState):
 
     def _complete(self, task_id: int | str, log_as: str | None):
         me = caller()
-        if not self.deal_id or not str(task_id).isdigit():
+        if not self.record_key or not str(task_id).isdigit():
             return None
         with session_scope() as session:
-            mine = {r.id for r in tasks.tasks_for(session, deal_id=self.deal_id, limit=500)}
+            mine = {
+                r.id for r in tasks.tasks_for(session, **{self._link: self.record_key}, limit=500)
+            }
         if int(task_id) not in mine:  # done already, or not this deal's
             self._reload()
             return rx.toast.error(self._t(GONE))
@@ -116,6 +126,22 @@ class DealTasksState(AppState):
         return self._complete(task_id, kind)
 
 
-def _on_deal(item: WorkItem) -> WorkItem:
+def _on_record(item: WorkItem) -> WorkItem:
     item.related, item.link = "", ""
     return item
+
+
+class DealTasksState(RecordTasksMixin, AppState):
+    _link: ClassVar[str] = "deal_id"
+
+    def _check(self, session, record_id: int) -> None:
+        deals.get_deal(session, record_id)
+
+
+class TicketTasksState(RecordTasksMixin, AppState):
+    _link: ClassVar[str] = "ticket_id"
+
+    def _check(self, session, record_id: int) -> None:
+        from crm_app.services.tickets.reference import get_ticket
+
+        get_ticket(session, record_id)
