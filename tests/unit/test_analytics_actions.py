@@ -112,3 +112,14 @@ def test_next_best_actions_has_the_three_lists(session, board) -> None:
     lists = actions.next_best_actions(context(session, now=NOW))
     assert set(lists) == {"deal", "customer", "ticket"}
     assert [a.name for a in lists["deal"]] == ["Stuck"]
+
+
+def test_an_urgent_ticket_is_not_an_overdue_purchase(session, buyers) -> None:  # noqa: F811
+    # customer-360 takes 10 points for one urgent ticket, as for a late purchase: only the
+    # purchase-interval reason makes a customer overdue
+    session.add(
+        Ticket(subject="Down", status="open", priority="urgent", contact_id=buyers["c2"].id)
+    )
+    session.commit()
+    found = actions.overdue_customers(context(session, now=NOW))
+    assert sorted(a.name for a in found) == ["Alpha", "Beta"]

@@ -30,7 +30,7 @@ from ..errors import NotFound, ValidationError
 from ..i18n import N_
 from ..tasks.editing import TaskInput, create_task, due_from_local
 from .customer_frames import health
-from .customers import current
+from .customers import current, is_overdue
 from .filters import Context
 from .sales import deal_scope
 from .service import ticket_scope
@@ -40,7 +40,6 @@ MIN_STAYS = 3
 HISTORY_DAYS = 365
 BREACH_HORIZON = timedelta(hours=4)
 KINDS = ("deal", "customer", "ticket")
-PURCHASE_POINTS = (-10, -25)  # customer360.health: interval overdue, overdue twice or more
 
 
 @dataclass(frozen=True)
@@ -125,11 +124,7 @@ def overdue_customers(ctx: Context, limit: int = 20) -> list[Action]:
     reasons = health(ctx)["reasons"].reindex(table.index)
     out: list[Action] = []
     for key, rs in reasons.items():
-        hit = (
-            next((r for r in rs if r.points in PURCHASE_POINTS), None)
-            if isinstance(rs, list)
-            else None
-        )
+        hit = next((r for r in rs if is_overdue(r)), None) if isinstance(rs, list) else None
         if hit is None:
             continue
         company = str(key).startswith("co:")

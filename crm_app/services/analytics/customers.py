@@ -13,13 +13,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import customer360
 from ..i18n import N_
 from .customer_frames import customers as customer_table  # noqa: F401 (re-exported)
 from .customer_frames import health, purchases
 from .filters import Context
 from .sql import months
 
-OVERDUE_TWICE_POINTS = -25  # customer360.health: "the usual interval is overdue ×N"
 RFM_SEGMENTS = (  # (recency scores, frequency scores) → segment, first match wins
     ("55 54 45 44", N_("Champions")),
     ("35 34 25 24 53 43", N_("Loyal customers")),
@@ -28,6 +28,13 @@ RFM_SEGMENTS = (  # (recency scores, frequency scores) → segment, first match 
     ("15 14 13", N_("At risk")),
     ("12 11", N_("Hibernating")),
 )
+
+
+def is_overdue(reason: customer360.Reason, *, twice: bool = False) -> bool:
+    """customer-360's purchase-interval reason saying the interval is overdue (``twice``:
+    overdue twice or more, the reason that carries ``times``)."""
+    overdue = reason.points < 0 and "interval" in reason.values
+    return overdue and ("times" in reason.values or not twice)
 
 
 def _ended_by(ctx: Context, column: pd.Series) -> pd.Series:
@@ -156,7 +163,7 @@ def unlikely_to_buy_again(ctx: Context, limit: int = 50) -> pd.DataFrame:
     h = health(ctx).reindex(current(ctx).index)
     reason = h["reasons"].map(
         lambda rs: (
-            next((r for r in rs if r.points == OVERDUE_TWICE_POINTS), None)
+            next((r for r in rs if is_overdue(r, twice=True)), None)
             if isinstance(rs, list)
             else None
         )
