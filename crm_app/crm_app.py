@@ -127,7 +127,12 @@ app.add_page(
     title="Pipeline · Rapport",
     on_load=[PipelineState.load, DealFormState.open_from_route],
 )
-app.add_page(tickets_page, route="/tickets", title="Tickets · Rapport", on_load=TicketsState.load)
+app.add_page(
+    tickets_page,
+    route="/tickets",
+    title="Tickets · Rapport",
+    on_load=[TicketsState.apply_query, TicketsState.load],
+)
 app.add_page(
     new_ticket_page, route="/tickets/new", title="New ticket · Rapport", on_load=TicketNewState.load
 )

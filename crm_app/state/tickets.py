@@ -197,6 +197,16 @@ class TicketsState(RecordListMixin, AppState):
         }
         self._update(options=options)
 
+    @guarded()
+    def apply_query(self):
+        """``/tickets?view=sla&contact=12&status=open…``: a link from elsewhere (a customer's
+        page, a chart) opens the queue filtered; without a query the last filters stay."""
+        query = self.router.url.query_parameters
+        wanted = {k: str(query.get(k, ""))[:200] for k in FILTER_NAMES if query.get(k)}
+        if wanted:
+            self.filters, self.page, self.selected = wanted, 1, []
+            self._prefetched_at = 0.0  # the prefetch loaded the old filters
+
     @rx.var
     def view(self) -> str:
         return self.filters.get("view", "") or "all"

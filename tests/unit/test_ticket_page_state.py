@@ -223,3 +223,23 @@ def test_new_ticket_form(world):
         made = s.execute(sa.select(Ticket).where(Ticket.subject == "Needs descaling")).scalar_one()
         assert made.channel == "phone" and made.assignee_id == world["people"]["support"]
     assert f"/tickets/{made.id}" in str(event)
+
+
+def test_a_link_with_a_query_opens_the_queue_filtered(world):
+    from reflex.istate.data import ReflexURL
+
+    with Session(get_engine(world["url"])) as s:
+        contact_id = _ticket_contact(s, world["tickets"][0])
+    queue = _state(TicketsState, world, "support")
+    router = queue.router
+    url = ReflexURL(f"http://localhost/tickets?contact={contact_id}&view=all&junk=1")
+    object.__setattr__(queue, "router", dataclasses.replace(router, url=url))
+    _call(queue, "apply_query")
+    for _ in _call(queue, "load"):
+        pass
+    assert queue.filters == {"contact": str(contact_id), "view": "all"}
+    assert queue.total == 2  # the two tickets of that customer
+
+
+def _ticket_contact(session: Session, ticket_id: int) -> int:
+    return session.get(Ticket, ticket_id).contact_id
