@@ -57,6 +57,16 @@ def test_edit_a_job_title_inline_and_see_it_after_a_reload(
     expect(page.get_by_test_id("inline-title")).to_have_text(title)
     expect(page.locator(".rp-360-subtitle")).to_contain_text(title)
 
+    # by keyboard: Enter on the value opens it, Tab (leaving the input) saves
+    city = f"Tartu {secrets.token_hex(2)}"
+    page.get_by_test_id("inline-city").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("inline-input-city")).to_be_focused()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(city)
+    page.keyboard.press("Tab")
+    expect(page.get_by_test_id("inline-city")).to_have_text(city)
+
     # Escape puts the stored value back
     page.get_by_test_id("inline-title").click()
     page.get_by_test_id("inline-input-title").fill("Not this")
