@@ -24,7 +24,7 @@ from crm_app.services.errors import NotFound, ValidationError
 from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm
 
-from .analytics_views import TABS, Kpi, TableRow, build
+from .analytics_views import TABS, Kpi, TableRow, TabView, build
 from .base import AppState
 from .guard import caller, guarded
 
@@ -172,12 +172,30 @@ class AnalyticsState(AppState):
         ]
 
     def _compute(self) -> None:
+        """The visible tab alone (switching tabs)."""
+        f = self._filter()
+        if f is None:
+            return
+        with session_scope() as session:
+            self._show(build(context(session, f), self.tab, self.locale))
+
+    def _refresh(self):
+        """The tab's charts first (sent at once), then the next best actions from the same
+        context, so the frames both need are read once."""
         f = self._filter()
         if f is None:
             return
         with session_scope() as session:
             ctx = context(session, f)
-            view = build(ctx, self.tab, self.locale)
+            self._show(build(ctx, self.tab, self.locale))
+            yield
+            found = actions.next_best_actions(ctx)
+        rows = {k: [self._action_row(a) for a in v] for k, v in found.items()}
+        self.deal_actions = rows["deal"]
+        self.customer_actions = rows["customer"]
+        self.ticket_actions = rows["ticket"]
+
+    def _show(self, view: TabView) -> None:
         for key in FIGURES:
             if key in view.figures or self._tab_of(key) == self.tab:
                 setattr(self, f"fig_{key}", view.figures.get(key, _empty()))
@@ -187,17 +205,6 @@ class AnalyticsState(AppState):
         for name in ("leaderboard", "top_customers", "unlikely", "agents"):
             if name in view.tables:
                 setattr(self, name, view.tables[name])
-
-    def _compute_actions(self) -> None:
-        f = self._filter()
-        if f is None:
-            return
-        with session_scope() as session:
-            found = actions.next_best_actions(context(session, f))
-        rows = {k: [self._action_row(a) for a in v] for k, v in found.items()}
-        self.deal_actions = rows["deal"]
-        self.customer_actions = rows["customer"]
-        self.ticket_actions = rows["ticket"]
 
     @staticmethod
     def _tab_of(key: str) -> str:
@@ -222,10 +229,8 @@ class AnalyticsState(AppState):
         self._options()
         if self.tab not in TABS:
             self.tab = "sales"
-        self._compute()
         self.loaded = True
-        yield
-        self._compute_actions()
+        yield from self._refresh()
 
     @guarded(Perm.REPORTS)
     def set_tab(self, value: str):
@@ -255,12 +260,6 @@ class AnalyticsState(AppState):
             self.date_to = today.isoformat()
             self.date_from = date.fromordinal(today.toordinal() - days + 1).isoformat()
         yield from self._refresh()
-
-    def _refresh(self):
-        """Charts first (sent at once), then the next best actions under the new filter."""
-        self._compute()
-        yield
-        self._compute_actions()
 
     def _choose(self, name: str, value: Any, options: list[list[str]]):
         value = str(value)

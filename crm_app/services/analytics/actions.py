@@ -60,25 +60,28 @@ def median_days_in_stage(ctx: Context) -> pd.Series:
     """Median days of finished stays per stage id (stages with enough history only)."""
     s = ctx.session
     since = ctx.now - timedelta(days=HISTORY_DAYS)
-    df = frame(
-        s,
+    left_at = sa.func.lead(epoch(s, DealStageChange.changed_at)).over(
+        partition_by=DealStageChange.deal_id,
+        order_by=(DealStageChange.changed_at, DealStageChange.id),
+    )
+    stays = (
         sa.select(
-            DealStageChange.deal_id,
-            DealStageChange.to_stage_id,
-            epoch(s, DealStageChange.changed_at),
+            DealStageChange.to_stage_id.label("stage_id"),
+            ((left_at - epoch(s, DealStageChange.changed_at)) / 86400.0).label("days"),
         )
         .where(DealStageChange.changed_at >= since)
-        .order_by(DealStageChange.deal_id, DealStageChange.changed_at, DealStageChange.id),
-        ["deal_id", "stage_id", "at"],
+        .subquery()
+    )
+    # moves written at one instant (imports) are no stays
+    df = frame(
+        s,
+        sa.select(stays.c.stage_id, stays.c.days).where(stays.c.days > 0),
+        ["stage_id", "days"],
     )
     if df.empty:
         return pd.Series(dtype=float)
-    left = df.groupby("deal_id")["at"].shift(-1)
-    stays = df.assign(days=(left - df["at"]) / 86400.0).dropna(subset=["days"])
-    stays = stays[stays["days"] > 0]  # moves written at one instant (imports) are no stays
-    g = stays.groupby("stage_id")["days"]
-    counts = g.count()
-    return g.median()[counts >= MIN_STAYS]
+    g = df.groupby("stage_id")["days"]
+    return g.median()[g.count() >= MIN_STAYS]
 
 
 def stalled_deals(ctx: Context, limit: int = 20) -> list[Action]:
