@@ -25,7 +25,7 @@ def _list(
     row: callable,
     *,
     empty: rx.Var,
-    more_href: str = "",
+    more_href: str | rx.Var = "",
     extra: rx.Component | None = None,
 ) -> rx.Component:
     """A compact related list: title with count, up to 10 rows, and where the rest are."""
@@ -51,7 +51,9 @@ def _list(
             total > rows.length(),
             rx.el.div(
                 rx.el.span(T("Showing the first 10.")),
-                rx.link(T("Show all"), href=more_href) if more_href else rx.fragment(),
+                rx.link(T("Show all"), href=more_href)
+                if isinstance(more_href, rx.Var) or more_href
+                else rx.fragment(),
                 class_name="rp-360-list-more",
             ),
         ),
@@ -82,14 +84,15 @@ def tickets_list() -> rx.Component:
         T("Tickets"),
         [T("Subject"), T("Status"), T("Priority")],
         lambda r: rx.el.tr(
-            rx.el.td(r["subject"], dir="auto"),
+            rx.el.td(rx.link(r["subject"], href="/tickets/" + r["id"], dir="auto")),
             rx.el.td(rx.el.span(r["status"], class_name="rp-360-state", data_open=r["open"])),
             rx.el.td(
                 rx.el.span(r["priority"], class_name="rp-360-prio", data_prio=r["priority_key"])
             ),
         ),
         empty=T("No tickets — nothing to solve."),
-        more_href="/tickets",
+        # the queue filtered to this customer (all of its tickets, open or not)
+        more_href="/tickets?view=all&" + S.kind + "=" + S.record_key.to(str),
     )
 
 

@@ -162,8 +162,8 @@ def entry_view(e: Entry, tz: str, loc: str) -> dict[str, str]:
         "body": escape_markdown_html(e.body) if e.kind == "note" else e.body,
         "who": e.who,
         "meta": meta,
-        # Only record pages that exist yet (ticket pages come with the ticket desk).
-        "link": e.link if e.link.startswith("/deals/") else "",
+        # Only links to record pages (a deal's, a ticket's).
+        "link": e.link if e.link.startswith(("/deals/", "/tickets/")) else "",
         "ago": formatting.ago(e.at, loc),
         "exact": formatting.when(e.at, tz, loc),
     }
