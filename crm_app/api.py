@@ -1,4 +1,5 @@
-"""HTTP routes beside the Reflex app: authenticated file downloads.
+"""HTTP routes beside the Reflex app: authenticated file downloads, and the public campaign
+links (open pixel, click redirect, unsubscribe; see api_campaigns.py and ``PUBLIC_ROUTES``).
 
 Reflex's own ``/_upload`` folder is served to anyone who knows a file's name; exports of
 customer data must not be, so they are served here, to the signed-in owner only.
@@ -11,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from crm_app import api_campaigns
 from crm_app.db import session_scope
 from crm_app.services import auth, downloads
 
@@ -31,4 +33,12 @@ async def download(request: Request) -> Response:
     )
 
 
-api = Starlette(routes=[Route("/api/downloads/{token}", download, methods=["GET"])])
+# Routes anyone may call without a session. Each has its own validation and rate-limit tests
+# (tests/unit/test_public_routes.py); adding one here means adding those tests too.
+PUBLIC_ROUTES = frozenset({"/t/o/{token}.gif", "/t/c/{token}", "/u/{token}"})
+# The others check the session cookie themselves.
+SIGNED_IN_ROUTES = frozenset({"/api/downloads/{token}"})
+
+api = Starlette(
+    routes=[Route("/api/downloads/{token}", download, methods=["GET"]), *api_campaigns.ROUTES]
+)

@@ -21,6 +21,7 @@ FILTERS = [
     ("stage", N_("Deal stages")),
     ("ticket", N_("Tickets")),
     ("order", N_("Orders")),
+    ("campaign", N_("Campaigns")),
 ]
 ICONS = {
     "note": "sticky-note",
@@ -30,6 +31,7 @@ ICONS = {
     "stage": "trending-up",
     "ticket": "life-buoy",
     "order": "shopping-bag",
+    "campaign": "megaphone",
 }
 KIND_LABELS = {
     "note": N_("Note"),
@@ -39,6 +41,7 @@ KIND_LABELS = {
     "stage": N_("Deal stage"),
     "ticket": N_("Ticket"),
     "order": N_("Order"),
+    "campaign": N_("Campaign"),
 }
 
 

@@ -1,5 +1,6 @@
 """A customer's timeline: activities (notes, calls, e-mails, meetings), deal stage changes,
-tickets and orders of a contact (of a company: its own and its contacts'), newest first.
+tickets, orders and campaign mail events (mailed, opened, clicked, unsubscribed) of a contact
+(of a company: its own and its contacts'), newest first.
 
 Paged by a keyset cursor ``(moment, kind, id)``: each source reads at most ``limit`` + 1 rows
 older than the cursor through its index, so a customer with thousands of entries opens as fast
@@ -15,11 +16,21 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from crm_app.models import Activity, Deal, DealStageChange, Order, Stage, Ticket, User
+from crm_app.models import (
+    Activity,
+    Campaign,
+    CampaignEvent,
+    Deal,
+    DealStageChange,
+    Order,
+    Stage,
+    Ticket,
+    User,
+)
 
 from .customer360 import aware, company_contact_ids, scope
 
-KINDS = ("note", "call", "email", "meeting", "stage", "ticket", "order")
+KINDS = ("note", "call", "email", "meeting", "stage", "ticket", "order", "campaign")
 
 
 @dataclass(frozen=True)
@@ -170,6 +181,26 @@ def page_of(
                         "currency": o.currency,
                         "status": o.status,
                     },
+                )
+            )
+    if "campaign" in wanted:
+        q = (
+            sa.select(CampaignEvent, Campaign.name)
+            .join(Campaign, Campaign.id == CampaignEvent.campaign_id)
+            .where(CampaignEvent.contact_id.in_(ids or [-1]))
+        )
+        if cut is not None:
+            q = q.where(CampaignEvent.at <= cut)
+        q = q.order_by(CampaignEvent.at.desc(), CampaignEvent.id.desc()).limit(limit + 1)
+        for ev, name in session.execute(q):
+            entries.append(
+                Entry(
+                    "campaign",
+                    ev.id or 0,
+                    aware(ev.at),
+                    name,
+                    link=f"/marketing/campaigns/{ev.campaign_id}",
+                    details={"event": ev.kind},
                 )
             )
     entries.sort(key=lambda e: (e.at, e.kind, e.id), reverse=True)

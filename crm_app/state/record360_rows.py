@@ -28,6 +28,12 @@ ORDER_STATUS = {
     "cancelled": N_("Cancelled"),
     "refunded": N_("Refunded"),
 }
+CAMPAIGN_EVENTS = {
+    "mailed": N_("Campaign mail sent"),
+    "opened": N_("Opened"),
+    "clicked": N_("Clicked a link"),
+    "unsubscribed": N_("Unsubscribed"),
+}
 DEAL_STATE = {"open": N_("Open"), "won": N_("Won"), "lost": N_("Lost")}
 HEALTH = {"good": N_("Healthy"), "watch": N_("Needs attention"), "at_risk": N_("At risk")}
 
@@ -155,6 +161,9 @@ def entry_view(e: Entry, tz: str, loc: str) -> dict[str, str]:
                 i18n.gettext(ORDER_STATUS.get(status, status), loc),
             )
         )
+    elif e.kind == "campaign":
+        event = d.get("event", "")
+        meta = i18n.gettext(CAMPAIGN_EVENTS.get(event, event), loc)
     return {
         "key": e.cursor,
         "kind": e.kind,
@@ -163,7 +172,7 @@ def entry_view(e: Entry, tz: str, loc: str) -> dict[str, str]:
         "who": e.who,
         "meta": meta,
         # Only links to record pages (a deal's, a ticket's).
-        "link": e.link if e.link.startswith(("/deals/", "/tickets/")) else "",
+        "link": e.link if e.link.startswith(("/deals/", "/tickets/", "/marketing/")) else "",
         "ago": formatting.ago(e.at, loc),
         "exact": formatting.when(e.at, tz, loc),
     }

@@ -8,7 +8,10 @@ Rules:
   "last contacted" moves when it is actually sent;
 - the ``send_mail`` job retries a refused connection or a 4xx reply with back-off (the mail
   stays "queued" with the last error); a 5xx reply or the last attempt makes it "failed";
-- a retry keeps the Message-ID, so a receiver can tell a resend from a new mail.
+- a retry keeps the Message-ID, so a receiver can tell a resend from a new mail;
+- a caller that records the mail on the timeline its own way (campaigns) passes
+  ``log_on_timeline=False``: no e-mail activity, and sending does not move "last contacted";
+- extra ``headers`` (e.g. List-Unsubscribe) are stored with the mail and sent as given.
 """
 
 from __future__ import annotations
@@ -84,6 +87,9 @@ def queue_mail(
     contact_id: int | None,
     actor_id: int | None,
     html: str | None = None,
+    headers: dict[str, str] | None = None,
+    purpose: str = "contact",
+    log_on_timeline: bool = True,
 ) -> QueuedMail:
     """Validate, fill merge fields, store as queued, log on the timeline, enqueue sending."""
     errors: dict[str, str] = {}
@@ -109,7 +115,7 @@ def queue_mail(
     shown = preview(session, contact_id, subject, body)
     final_subject = " ".join(shown["subject"].split())[:300]
     activity = None
-    if contact_id is not None:  # a timeline to log it on
+    if contact_id is not None and log_on_timeline:  # a timeline to log it on
         activity = activities.log_activity(
             session,
             kind=ActivityKind.EMAIL.value,
@@ -128,6 +134,8 @@ def queue_mail(
             subject=final_subject,
             body=shown["body"],
             html=html,
+            headers=dict(headers) if headers else None,
+            purpose=purpose[:20],
             contact_id=contact_id,
             activity_id=activity.id if activity else None,
             message_id=smtp.new_message_id(settings.sender_address),
@@ -168,6 +176,7 @@ def send_mail_job(session: Session, ctx: jobs.JobContext) -> None:
         subject=mail.subject,
         body=mail.body,
         html=mail.html,
+        headers=mail.headers,
         message_id=mail.message_id,
         date=now,
     )
@@ -191,7 +200,7 @@ def send_mail_job(session: Session, ctx: jobs.JobContext) -> None:
         error_detail="; ".join(f"{a}: {why}" for a, why in refused.items()) or None,
     )
     contact = session.get(Contact, mail.contact_id) if mail.contact_id else None
-    if contact is not None:
+    if contact is not None and mail.activity_id is not None:
         activities.touch_last_contacted(session, contact, now, actor_id=mail.created_by_id)
 
 

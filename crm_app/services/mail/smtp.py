@@ -8,9 +8,10 @@ the network said.
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -70,10 +71,14 @@ def build_message(
     subject: str,
     body: str,
     html: str | None = None,
+    headers: Mapping[str, str] | None = None,
     message_id: str | None = None,
     date: datetime | None = None,
 ) -> EmailMessage:
-    """A text/plain (UTF-8) message, multipart/alternative when ``html`` is given."""
+    """A text/plain (UTF-8) message, multipart/alternative when ``html`` is given.
+
+    ``headers`` adds extra ones (List-Unsubscribe …); they cannot replace the headers set
+    here, and line breaks in their values are folded away."""
     msg = EmailMessage(policy=POLICY)
     msg["From"] = sender
     msg["To"] = ", ".join(ascii_address(a) for a in to)
@@ -83,11 +88,17 @@ def build_message(
     msg["Subject"] = " ".join((subject or "").split())
     msg["Date"] = format_datetime(date or utcnow())
     msg["Message-ID"] = message_id or new_message_id(sender)
+    for name, value in (headers or {}).items():
+        if name.lower() not in _OWN_HEADERS and _HEADER_NAME.fullmatch(name):
+            msg[name] = " ".join(str(value).split())
     msg.set_content(body or "", subtype="plain", charset="utf-8")
     if html:
         msg.add_alternative(html, subtype="html", charset="utf-8")
     return msg
 
+
+_OWN_HEADERS = {"from", "to", "cc", "bcc", "subject", "date", "message-id"}
+_HEADER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,60}")
 
 # Authentication required / credentials invalid / encryption needed for auth (RFC 4954).
 _AUTH_CODES = {530, 534, 535, 538}
