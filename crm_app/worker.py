@@ -23,7 +23,7 @@ from typing import Any
 from crm_app.models import utcnow
 
 # Importing these registers their job handlers and periodic functions.
-from crm_app.services import campaigns, jobs, mail, notifications, tasks, tickets  # noqa: F401
+from crm_app.services import automation, campaigns, jobs, mail, notifications, tasks, tickets  # noqa: F401
 
 log = logging.getLogger(__name__)
 

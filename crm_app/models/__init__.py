@@ -1,6 +1,7 @@
 """All tables of the CRM. Import from here so alembic and the app see the same metadata."""
 
 from .audit import AuditEntry
+from .automation import AutomationRule, AutomationRun, LeadForm, LeadFormSubmission
 from .base import utcnow
 from .customers import (
     Company,
@@ -54,6 +55,10 @@ __all__ = [
     "Activity",
     "ActivityKind",
     "AuditEntry",
+    "AutomationRule",
+    "AutomationRun",
+    "LeadForm",
+    "LeadFormSubmission",
     "Campaign",
     "CampaignEvent",
     "CampaignLink",

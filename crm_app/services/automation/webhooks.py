@@ -1,0 +1,115 @@
+"""The webhook action: a JSON POST made by the job runner, never inside a request.
+
+The body is fixed when the rule runs: ``{"rule", "trigger", "event", "entity", "record_id",
+"record", "data"}`` plus the keys of the rule's own ``body`` object (which win). The job
+posts it with a short timeout; a 2xx answer is success; a network error or a 5xx or 429 is
+retried with the job runner's back-off (``MAX_ATTEMPTS`` in all); any other status fails at
+once. The result is added to the run's log.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from crm_app.models import AutomationRun, Job
+
+from .. import jobs
+from .conditions import MODELS
+
+if TYPE_CHECKING:
+    from .actions import Context
+
+KIND = "automation_webhook"
+TIMEOUT_SECONDS = 5.0
+MAX_ATTEMPTS = 4
+_SKIP = {"password_hash", "token_hash"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def record_snapshot(session: Session, entity: str, record_id: int) -> dict[str, Any]:
+    record = session.get(MODELS[entity], record_id)
+    if record is None:
+        return {}
+    mapper = sa.inspect(type(record))
+    return {
+        c.key: _plain(getattr(record, c.key)) for c in mapper.column_attrs if c.key not in _SKIP
+    }
+
+
+def enqueue_webhook(session: Session, ctx: Context, url: str, extra: dict[str, Any]) -> Job:
+    event = ctx.event
+    body = {
+        "rule": ctx.rule.name,
+        "rule_id": ctx.rule.id,
+        "trigger": event.trigger,
+        "event": event.key,
+        "entity": event.entity,
+        "record_id": event.record_id,
+        "record": record_snapshot(session, event.entity, event.record_id),
+        "data": event.data,
+        **(extra or {}),
+    }
+    return jobs.enqueue(
+        session,
+        KIND,
+        {"url": url, "body": body, "run_id": ctx.run_id},
+        max_attempts=MAX_ATTEMPTS,
+    )
+
+
+def _log(session: Session, run_id: Any, line: str) -> None:
+    run = session.get(AutomationRun, run_id) if isinstance(run_id, int) else None
+    if run is not None:
+        run.detail = f"{run.detail}\n{line}".strip()[-4000:]
+        session.add(run)
+
+
+def post(url: str, body: dict[str, Any], timeout: float = TIMEOUT_SECONDS) -> int:
+    """POST ``body`` as JSON; returns the HTTP status (raises URLError on network errors)."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise ValueError("only http and https addresses are called")
+    data = json.dumps(body, ensure_ascii=False, default=str).encode()
+    request = urllib.request.Request(  # noqa: S310 (the scheme is checked above)
+        url,
+        data=data,
+        method="POST",
+        headers={"Content-Type": "application/json", "User-Agent": "Rapport-CRM-automation"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+@jobs.job(KIND, lease=timedelta(seconds=60))
+def webhook_job(session: Session, ctx: jobs.JobContext) -> None:
+    url, body = str(ctx.payload.get("url") or ""), ctx.payload.get("body") or {}
+    run_id = ctx.payload.get("run_id")
+    try:
+        status = post(url, body)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        _log(session, run_id, f"webhook attempt {ctx.attempt}: {exc}")
+        if ctx.last_attempt:
+            raise jobs.PermanentFailure(str(exc)) from exc
+        raise jobs.RetryLater(str(exc)) from exc
+    if 200 <= status < 300:
+        _log(session, run_id, f"webhook delivered: HTTP {status}")
+        return
+    _log(session, run_id, f"webhook attempt {ctx.attempt}: HTTP {status}")
+    if status >= 500 or status == 429:
+        raise jobs.RetryLater(f"HTTP {status}")
+    raise jobs.PermanentFailure(f"HTTP {status}")
