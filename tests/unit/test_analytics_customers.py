@@ -186,3 +186,13 @@ def test_rfm_scores_split_by_quintile() -> None:
 def test_rfm_segments_with_few_customers_are_all_in_the_middle(session, buyers) -> None:
     segments = customers.rfm_segments(context(session, now=NOW)).to_dict("records")
     assert segments == [{"segment": "Need attention", "customers": 3, "value": 2240.0}]
+
+
+def test_purchase_reasons_alone_match_the_full_health(session, buyers) -> None:
+    from crm_app.services.analytics.customer_frames import purchase_reasons
+
+    alone = purchase_reasons(context(session, now=NOW))
+    ctx = context(session, now=NOW)
+    customers.health(ctx)
+    assert alone.to_dict() == purchase_reasons(ctx).to_dict()
+    assert sorted(r.points for r in alone) == [-25, -10, 10]

@@ -29,7 +29,7 @@ from .. import clock, customer360
 from ..errors import NotFound, ValidationError
 from ..i18n import N_
 from ..tasks.editing import TaskInput, create_task, due_from_local
-from .customer_frames import health
+from .customer_frames import purchase_reasons
 from .customers import current, is_overdue
 from .filters import Context
 from .sales import deal_scope
@@ -124,11 +124,10 @@ def stalled_deals(ctx: Context, limit: int = 20) -> list[Action]:
 # -- customers -----------------------------------------------------------------------------------
 def overdue_customers(ctx: Context, limit: int = 20) -> list[Action]:
     table = current(ctx)
-    reasons = health(ctx)["reasons"].reindex(table.index)
+    reasons = purchase_reasons(ctx).reindex(table.index)
     out: list[Action] = []
-    for key, rs in reasons.items():
-        hit = next((r for r in rs if is_overdue(r)), None) if isinstance(rs, list) else None
-        if hit is None:
+    for key, hit in reasons.items():
+        if not isinstance(hit, customer360.Reason) or not is_overdue(hit):
             continue
         company = str(key).startswith("co:")
         record_id = int(str(key)[3:])

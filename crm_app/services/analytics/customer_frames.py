@@ -208,16 +208,22 @@ def _open_deal_counts(ctx: Context) -> dict[str, int]:
     return df.groupby("customer")["n"].sum().astype(int).to_dict()
 
 
+def _order_times(ctx: Context, keys: pd.Index) -> dict[str, list[datetime]]:
+    """Each customer's order times, oldest first (customer-360's purchases)."""
+    p = purchases(ctx)
+    orders = p[p["is_order"] & p["customer"].isin(keys)].sort_values("at")
+    by_customer: dict[str, list[datetime]] = {}
+    for key, at in zip(orders["customer"], local(orders["at"], "UTC"), strict=True):
+        by_customer.setdefault(key, []).append(at.to_pydatetime())
+    return by_customer
+
+
 def _load_health(ctx: Context) -> pd.DataFrame:
     table = customers(ctx)
     columns = ["health", "level", "reasons", "interval"]
     if table.empty:
         return pd.DataFrame(columns=columns, index=table.index)
-    p = purchases(ctx)
-    orders = p[p["is_order"] & p["customer"].isin(table.index)].sort_values("at")
-    by_customer: dict[str, list[datetime]] = {}
-    for key, at in zip(orders["customer"], local(orders["at"], "UTC"), strict=True):
-        by_customer.setdefault(key, []).append(at.to_pydatetime())
+    by_customer = _order_times(ctx, table.index)
     open_tickets, csat = _ticket_inputs(ctx)
     deals = _open_deal_counts(ctx)
     contacted = local(table["last_contacted"], "UTC")
@@ -239,3 +245,39 @@ def _load_health(ctx: Context) -> pd.DataFrame:
 def health(ctx: Context) -> pd.DataFrame:
     """Per customer: customer-360's health score, level, reasons and usual interval (as of now)."""
     return ctx.frame("customers.health", _load_health)
+
+
+def _load_purchase_reasons(ctx: Context) -> pd.Series:
+    if "customers.health" in ctx.cache:  # already worked out in full
+        reasons = health(ctx)["reasons"]
+    else:
+        # customer-360's purchase rule depends on the orders alone: ask it with nothing else
+        keys = customers(ctx).index
+        times = _order_times(ctx, keys)
+        reasons = pd.Series(
+            {
+                key: customer360.health(
+                    now=ctx.now,
+                    last_contacted_at=None,
+                    purchases=at,
+                    open_tickets={},
+                    csat=[],
+                    open_deals=0,
+                    stage=None,
+                )[2]
+                for key, at in times.items()
+            },
+            dtype=object,
+        )
+    found = {
+        key: next((r for r in rs if "interval" in r.values), None)
+        for key, rs in reasons.items()
+        if isinstance(rs, list)
+    }
+    return pd.Series({k: r for k, r in found.items() if r is not None}, dtype=object)
+
+
+def purchase_reasons(ctx: Context) -> pd.Series:
+    """Per customer with orders: customer-360's purchase-interval reason (within the usual
+    interval, later than it, or overdue ×N), without computing the rest of the health."""
+    return ctx.frame("customers.purchase_reasons", _load_purchase_reasons)

@@ -16,7 +16,7 @@ import pandas as pd
 from .. import customer360
 from ..i18n import N_
 from .customer_frames import customers as customer_table  # noqa: F401 (re-exported)
-from .customer_frames import health, purchases
+from .customer_frames import health, purchase_reasons, purchases
 from .filters import Context
 from .sql import months
 
@@ -160,17 +160,11 @@ def rfm_segments(ctx: Context) -> pd.DataFrame:
 def unlikely_to_buy_again(ctx: Context, limit: int = 50) -> pd.DataFrame:
     """Customers whose usual purchase interval is overdue twice or more, most valuable first,
     with customer-360's reason (msgid and values)."""
-    h = health(ctx).reindex(current(ctx).index)
-    reason = h["reasons"].map(
-        lambda rs: (
-            next((r for r in rs if is_overdue(r, twice=True)), None)
-            if isinstance(rs, list)
-            else None
-        )
-    )
-    hit = reason.notna()
-    table = current(ctx)[hit].assign(reason=reason[hit])
-    table = table.nlargest(limit, "lifetime_value")
+    table = current(ctx)
+    reasons = purchase_reasons(ctx).reindex(table.index)
+    hit = reasons.map(lambda r: r is not None and not pd.isna(r) and is_overdue(r, twice=True))
+    hit = hit.astype(bool)
+    table = table[hit].assign(reason=reasons[hit]).nlargest(limit, "lifetime_value")
     return table[["name", "lifetime_value", "reason"]].reset_index()
 
 
