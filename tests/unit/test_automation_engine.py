@@ -189,7 +189,7 @@ def test_an_email_is_not_sent_without_consent(session, people):
     )
     new_contact(session, emails=[("mari@example.com", "work")])
     [run] = runs(session, rid)
-    assert run.outcome == "skipped" and "consented" in run.detail
+    assert run.outcome == "skipped" and "No e-mail consent" in run.detail
 
 
 # --- round-robin ---------------------------------------------------------------------------------

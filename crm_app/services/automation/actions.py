@@ -3,9 +3,9 @@ side effects (audit, timeline, notifications, search index) happen as if a perso
 
 Actions and their settings:
 - ``send_email``: a template (``template_id``, the campaigns' template service) or a
-  ``subject`` and ``body`` with merge fields, to the contact's address, through the mail
-  service's queue. Not sent (and said so in the run) when the contact has no address or no
-  e-mail consent;
+  ``subject`` and ``body`` with merge fields, to the contact's primary address, through the
+  mail service's queue. Not sent (and said so in the run) when the campaigns would not send
+  either: no address, no e-mail consent, or unsubscribed;
 - ``create_task``: ``title``, due in ``due_days`` days, for the record's owner or a user,
   linked to the record;
 - ``assign_owner``: the next active user of ``role`` (optionally ``region``) in the rule's
@@ -108,14 +108,14 @@ def _user(session: Session, ctx: Context, who: Any) -> int:
 
 
 def send_email(session: Session, ctx: Context, config: dict[str, Any]) -> str:
-    from ..mail import contact_values, queue_mail
+    from ..campaigns import audience
+    from ..mail import queue_mail
 
     contact = _contact(session, ctx)
-    address = contact_values(session, contact.id)["email"]
-    if not address:
-        raise ActionSkipped("the contact has no e-mail address")
-    if not contact.consent_email:
-        raise ActionSkipped("the contact has not consented to e-mail")
+    # the campaigns' rule: a primary address, e-mail consent, not unsubscribed
+    address, reason = audience.check_contact(session, contact.id)
+    if reason is not None or not address:
+        raise ActionSkipped(f"not sent: {reason or 'no e-mail address'}")
     subject, body = str(config.get("subject") or ""), str(config.get("body") or "")
     template_id = config.get("template_id")
     if template_id:
@@ -127,15 +127,16 @@ def send_email(session: Session, ctx: Context, config: dict[str, Any]) -> str:
 
 
 def _template(session: Session, template_id: int) -> tuple[str, str]:
-    """(subject, body) of a campaigns template, merge fields left for the mail service."""
+    """(subject, plain-text body) of a campaigns template; the mail service fills the merge
+    fields."""
+    from ..campaigns import templates
+    from ..errors import NotFound
+
     try:
-        from ..campaigns import templates  # built beside this, in the marketing work
-    except ImportError as exc:  # pragma: no cover - until the template service exists
-        raise ActionSkipped("e-mail templates are not available") from exc
-    found = templates.get_template(session, template_id)
-    if found is None:
-        raise ActionSkipped("the template no longer exists")
-    return found.subject, found.body
+        found = templates.get_template(session, template_id)
+    except NotFound as exc:
+        raise ActionSkipped("the template no longer exists") from exc
+    return found.subject, found.text_body or found.body
 
 
 def create_task(session: Session, ctx: Context, config: dict[str, Any]) -> str:
