@@ -16,6 +16,7 @@ from crm_app.pages.duplicates import duplicates_page
 from crm_app.pages.forecast import forecast_page
 from crm_app.pages.importer import import_page
 from crm_app.pages.login import login_page
+from crm_app.pages.marketing import campaign_page, marketing_page
 from crm_app.pages.my_work import my_work_page
 from crm_app.pages.not_found import not_found_page
 from crm_app.pages.pipeline import pipeline_page
@@ -26,6 +27,8 @@ from crm_app.pages.ticket import new_ticket_page, ticket_page
 from crm_app.pages.tickets import tickets_page
 from crm_app.pages.upcoming import UPCOMING, upcoming_page
 from crm_app.state.analytics import AnalyticsState
+from crm_app.state.campaign_page import CampaignPageState
+from crm_app.state.campaigns import CampaignsState
 from crm_app.state.companies import CompaniesState
 from crm_app.state.contacts import ContactsState
 from crm_app.state.currencies_admin import CurrenciesAdminState
@@ -184,5 +187,14 @@ app.add_page(
         MailAdminState.load_mail_settings,
         JobsAdminState.load_jobs,
     ],
+)
+app.add_page(
+    marketing_page, route="/marketing", title="Marketing · Rapport", on_load=CampaignsState.load
+)
+app.add_page(
+    campaign_page,
+    route="/marketing/campaigns/[campaign_id]",
+    title="Campaign · Rapport",
+    on_load=CampaignPageState.load,
 )
 app.add_page(not_found_page, route="404", title="Page not found · Rapport")

@@ -22,6 +22,7 @@ NAV: list[tuple[str, str, str]] = [
     (N_("Pipeline"), "/pipeline", "kanban"),
     (N_("Tickets"), "/tickets", "life-buoy"),
     (N_("Analytics"), "/analytics", "chart-column"),
+    (N_("Marketing"), "/marketing", "megaphone"),
     (N_("Settings"), "/settings", "settings"),
 ]
 

@@ -31,6 +31,7 @@ class Perm(StrEnum):
     REPORTS = "reports.read"
     USERS_MANAGE = "users.manage"
     SETTINGS_MANAGE = "settings.manage"
+    MARKETING = "marketing.manage"  # templates and campaigns (admin, manager)
     SELF_PROFILE = "self.profile"  # change one's own locale, time zone, password
 
 
