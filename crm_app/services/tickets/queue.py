@@ -157,7 +157,8 @@ def _conditions(
     elif f.view == "unassigned":
         out += [Ticket.assignee_id.is_(None), Ticket.status.notin_(DONE)]
     elif f.view == "sla":
-        out.append(next_due() < now + SLA_SOON)
+        # the status test is implied by next_due() but lets the status index narrow the rows
+        out += [Ticket.status.in_(WAITING_ON_US), next_due() < now + SLA_SOON]
     searched = _search(session, f.search)
     if searched is not None:
         out.append(searched)
@@ -205,9 +206,13 @@ def _tiers(sort: str, descending: bool) -> list[Tier]:
     if sort == "due":
         due = next_due()
         newest = Ticket.id.desc()  # without a running clock: the newest first, either way
-        return [Tier([due.isnot(None)], [d(due), tid]), Tier([due.is_(None)], [newest])]
+        running = [Ticket.status.in_(WAITING_ON_US), due.isnot(None)]  # status: the index
+        return [Tier(running, [d(due), tid]), Tier([due.is_(None)], [newest])]
     if sort == "priority":
-        return [Tier([], [d(_rank(Ticket.priority, PRIORITY_RANK)), d(Ticket.created_at), tid])]
+        # one tier per priority (a CASE rank would sort every ticket for the first page)
+        ranks = sorted(PRIORITY_RANK, key=PRIORITY_RANK.get, reverse=descending)
+        known = [Tier([Ticket.priority == p], [Ticket.created_at.desc(), tid]) for p in ranks]
+        return known + [Tier([Ticket.priority.notin_(ranks)], [tid])]
     if sort == "status":
         return [Tier([], [d(_rank(Ticket.status, STATUS_RANK)), tid])]
     if sort == "updated":
