@@ -83,7 +83,9 @@ class CampaignPageState(AppState):
             formatting.when(c.scheduled_at, tz, loc) if c.scheduled_at is not None else ""
         )
         n = formatting.number
-        self.progress = round(100 * c.queued_count / c.audience_count) if c.audience_count else 0
+        # Done: every recipient handed over, left out or cancelled (none waiting for a batch).
+        done = rep.audience - rep.pending
+        self.progress = round(100 * done / rep.audience) if rep.audience else 0
         reachable = rep.audience - sum(rep.skipped.values())
         self.progress_text = i18n.format_message(
             N_("{done} of {total} handed to the mail server"),
@@ -130,6 +132,12 @@ class CampaignPageState(AppState):
     @guarded(Perm.MARKETING)
     def refresh(self):
         self._read()
+
+    @guarded(Perm.MARKETING)
+    def tick(self, _now: str = ""):
+        """While a campaign is scheduled or sending, the page re-reads its progress."""
+        if self.status in ("scheduled", "sending"):
+            self._read()
 
     @guarded(Perm.MARKETING)
     def set_filter(self, value: str):
@@ -195,8 +203,9 @@ class CampaignPageState(AppState):
             c = campaigns.get_campaign(session, self.campaign_id)
             if c.template_id is None:
                 raise ValidationError({"form": N_("Choose a template.")})
+            sample = campaigns.audience.sample_contact(session, c.segment_id)
             campaigns.test_send(
-                session, template_id=c.template_id, to=me.email, contact_id=None, actor_id=me.id
+                session, template_id=c.template_id, to=me.email, contact_id=sample, actor_id=me.id
             )
 
         return self._act(send, N_("A test was sent to your address."))

@@ -230,6 +230,8 @@ def test_a_test_send_goes_to_me_only_and_changes_nothing(session, db_url, inbox,
     assert msg["Subject"] == "[Test] Spring news for Anu"
     assert "https://kestrel.example/spring" in msg.get_body(("plain",)).get_content()
     assert session.execute(sa.select(sa.func.count()).select_from(CampaignRecipient)).scalar() == 0
+    # The campaign page's test send fills in the first member who would get the mail.
+    assert audience.sample_contact(session, world.segment_id) == world.contacts["anu"].id
 
 
 def test_open_and_click_are_recorded_once_and_count_in_the_report(session, db_url, inbox, world):

@@ -60,6 +60,7 @@ def test_the_permission_list_is_the_one_this_test_knows():
         "users.manage",
         "settings.manage",
         "self.profile",
+        "marketing.manage",
     }
 
 

@@ -1,18 +1,17 @@
 """E-mail marketing: templates, campaigns to a segment sent through the mail service in
 throttled batches by the job runner, tracking (open, click, unsubscribe) and the report."""
 
-from . import audience, content, report, sending, templates, tracking
+from . import audience, composing, content, report, sending, templates, tracking
 from .audience import AudienceSummary, summary
+from .composing import compose, test_send
 from .report import CampaignRow, RecipientRow, Report, campaign_report, list_campaigns, recipients
 from .sending import (
     CAMPAIGN_SEND,
     cancel,
-    compose,
     create_campaign,
     get_campaign,
     schedule,
     send_batch,
-    test_send,
     update_campaign,
 )
 from .templates import (
@@ -38,6 +37,7 @@ __all__ = [
     "campaign_report",
     "cancel",
     "compose",
+    "composing",
     "content",
     "create_campaign",
     "create_template",

@@ -90,6 +90,18 @@ def check_contact(session: Session, contact_id: int | None) -> tuple[str | None,
     return row[0], row[1]
 
 
+def sample_contact(session: Session, segment_id: int | None) -> int | None:
+    """The first member who would get the mail (whose values fill a test send), else None."""
+    try:
+        segment = contact_segment(session, segment_id)
+    except (NotFound, ValidationError):
+        return None
+    sub = audience_query(session, segment).subquery()
+    return session.execute(
+        sa.select(sub.c.id).where(sub.c.reason.is_(None)).order_by(sub.c.id).limit(1)
+    ).scalar()
+
+
 @dataclass
 class AudienceSummary:
     members: int = 0

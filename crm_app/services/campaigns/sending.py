@@ -12,10 +12,7 @@ Rules:
   way to send mail; it retries and records sent/failed per mail) and, while recipients
   remain, enqueues the next run a minute later; each recipient is checked again just before
   its mail is queued;
-- every campaign mail carries its recipient's unsubscribe link (in both parts) and the
-  List-Unsubscribe headers (RFC 8058 one-click), a tracked open pixel and tracked links;
-- a test send goes to one address with a test contact's merge values and stand-in links,
-  is not a recipient, and does not change the campaign.
+- what one mail holds is composed in composing.py (also the test send).
 """
 
 from __future__ import annotations
@@ -39,17 +36,15 @@ from crm_app.models import (
 
 from .. import jobs, mail, writes
 from ..errors import NotFound, ValidationError
-from ..i18n import N_, gettext
-from ..mail import merge
+from ..i18n import N_
 from ..mail.config import smtp_settings
 from . import audience, content, tracking
-from .templates import UNSUBSCRIBE_LABEL
+from .composing import compose
 
 CAMPAIGN_SEND = "campaign_send"
 BATCH_INTERVAL = timedelta(minutes=1)
 MAX_THROTTLE = 1000
 MAX_NAME = 120
-TEST_PREFIX = "[Test] "
 
 
 def get_campaign(session: Session, campaign_id: int) -> Campaign:
@@ -177,10 +172,6 @@ def cancel(session: Session, campaign_id: int, *, actor_id: int | None) -> Campa
     )
 
 
-def _language_label(template: EmailTemplate) -> str:
-    return gettext(UNSUBSCRIBE_LABEL, template.language)
-
-
 def _links(session: Session, campaign: Campaign, template: EmailTemplate) -> dict[str, int]:
     """url → link id, stored once per campaign for the addresses in the template."""
     known = {
@@ -228,44 +219,6 @@ def _start(session: Session, campaign: Campaign, now: datetime) -> None:
         },
         actor_id=None,
     )
-
-
-def compose(
-    session: Session,
-    template: EmailTemplate,
-    *,
-    contact_id: int | None,
-    token: str | None,
-    links: dict[str, int],
-) -> dict[str, Any]:
-    """Subject, text, HTML and headers of one campaign mail (merge fields filled)."""
-    base = tracking.base_url(session)
-    values = merge.contact_values(session, contact_id)
-    if token:
-        unsubscribe = tracking.unsubscribe_url(base, token)
-        tracked = {url: tracking.click_url(base, token, lid) for url, lid in links.items()}
-        pixel: str | None = tracking.open_url(base, token)
-    else:  # a test send: the links work as written, the unsubscribe link explains itself
-        unsubscribe, tracked, pixel = f"{base}/u/test", {}, None
-    label = _language_label(template)
-    body = merge.render(template.body, values).text
-    text = merge.render(template.text_body or template.body, values).text
-    return {
-        "subject": merge.render(template.subject, values).text,
-        "body": content.text_part(text, tracked, unsubscribe, label),
-        "html": content.html_part(
-            body,
-            language=template.language,
-            tracked=tracked,
-            unsubscribe_url=unsubscribe,
-            unsubscribe_label=label,
-            pixel_url=pixel,
-        ),
-        "headers": {
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    }
 
 
 def _queue_one(
@@ -383,29 +336,3 @@ def send_batch(session: Session, campaign_id: int, *, now: datetime | None = Non
 def campaign_send_job(session: Session, ctx: jobs.JobContext) -> None:
     """Queue the next batch of a campaign's mails (see the module rules)."""
     send_batch(session, int(ctx.payload.get("campaign_id") or 0))
-
-
-def test_send(
-    session: Session,
-    *,
-    template_id: int,
-    to: str,
-    contact_id: int | None,
-    actor_id: int | None,
-) -> mail.QueuedMail:
-    """Send the template once to ``to`` (yourself), filled with ``contact_id``'s values."""
-    template = session.get(EmailTemplate, template_id)
-    if template is None:
-        raise NotFound(N_("This template no longer exists."))
-    parts = compose(session, template, contact_id=contact_id, token=None, links={})
-    return mail.queue_mail(
-        session,
-        to=to,
-        subject=TEST_PREFIX + parts["subject"],
-        body=parts["body"],
-        html=parts["html"],
-        headers=parts["headers"],
-        contact_id=None,
-        actor_id=actor_id,
-        purpose="test",
-    )
