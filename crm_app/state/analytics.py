@@ -214,6 +214,8 @@ class AnalyticsState(AppState):
 
     def _action_row(self, a: actions.Action) -> ActionRow:
         values = {k: (str(self._t(v)) if k == "what" else v) for k, v in a.values.items()}
+        if "minutes" in values:  # a ticket's time left or late, in the reader's words
+            values["time"] = actions.duration_text(int(values["minutes"]), self.locale)
         return ActionRow(
             kind=a.kind,
             record_id=a.record_id,

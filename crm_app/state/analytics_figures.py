@@ -28,6 +28,7 @@ PALETTE = (
     "#0090ff",  # blue
     "#978365",  # bronze
 )
+WON, LOST = "#30a46c", "#e5484d"  # green and red: won and lost read the same everywhere
 TEXT = "rgba(128, 128, 128, 1)"
 GRID = "rgba(128, 128, 128, 0.18)"
 CONFIG = {
@@ -92,6 +93,7 @@ def bars(
     horizontal: bool = False,
     percent: bool = False,
     height: int = 300,
+    colors: Sequence[str] = PALETTE,
 ) -> go.Figure:
     """One bar trace per (name, values, shown texts) over the categories."""
     rtl = i18n.is_rtl(locale)
@@ -103,7 +105,7 @@ def bars(
             {
                 "type": "bar",
                 "name": name,
-                "marker": {"color": PALETTE[i % len(PALETTE)]},
+                "marker": {"color": colors[i % len(colors)]},
                 "customdata": list(shown),
                 "hovertemplate": "<b>%{"
                 + ("y" if horizontal else "x")

@@ -23,6 +23,7 @@ from crm_app.services.analytics.report import customers_report, sales_report, se
 from crm_app.services.i18n import N_
 
 from . import analytics_figures as figs
+from .tickets import CHANNEL_LABELS
 
 TABS = ("sales", "customers", "service")
 NONE = N_("None")
@@ -138,6 +139,8 @@ def sales_view(ctx: Context, f: Formats) -> TabView:
             (t(N_("Weighted")), stages["weighted"], [f.money(x) for x in stages["weighted"]]),
         ],
         value_title=f.currency,
+        horizontal=True,
+        height=max(240, 34 * len(names) + 60),
     )
     crit = [{"stage_id": int(i)} for i in stages["stage_id"]]
     v.drill["pipeline_by_stage"] = [crit, crit]
@@ -158,6 +161,7 @@ def sales_view(ctx: Context, f: Formats) -> TabView:
         ],
         stacked=True,
         value_title=t(N_("Deals")),
+        colors=(figs.WON, figs.LOST),
     )
     v.drill["win_rate_by_month"] = [
         [{"month": m, "won": True} for m in by_month["month"]],
@@ -220,6 +224,7 @@ def sales_view(ctx: Context, f: Formats) -> TabView:
             (t(N_("Won")), fc["won"], [f.money(x) for x in fc["won"]]),
         ],
         value_title=f.currency,
+        colors=(figs.PALETTE[0], figs.WON),
     )
     lost = sales.lost_reasons(ctx)
     v.figures["lost_reasons"] = figs.bars(
@@ -351,7 +356,8 @@ def _stacked(f: Formats, df, by: str) -> tuple[list[str], list, list[list[dict[s
     series, drill = [], []
     for value in sorted(set(df[by])):
         part = df[df[by] == value].set_index("month")["tickets"].reindex(month_keys, fill_value=0)
-        series.append((f.label(value), list(part), [f.number(x) for x in part]))
+        name = f.t(CHANNEL_LABELS[value]) if by == "channel" and value in CHANNEL_LABELS else value
+        series.append((f.label(name), list(part), [f.number(x) for x in part]))
         drill.append([{"month": m, by: value} for m in month_keys])
     return [f.month(m) for m in month_keys], series, drill
 

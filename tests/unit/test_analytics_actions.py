@@ -76,8 +76,8 @@ def test_tickets_about_to_breach(session) -> None:
     session.commit()
     found = actions.tickets_about_to_breach(context(session, now=NOW))
     assert [(a.name, a.values) for a in found] == [
-        ("late", {"what": "resolution", "minutes": 30}),
-        ("soon", {"what": "first response", "minutes": 60}),
+        ("late", {"what": "resolution", "minutes": 30, "time": "30 minutes"}),
+        ("soon", {"what": "first response", "minutes": 60, "time": "1 hour"}),
     ]
     assert "overdue" in found[0].reason and "due in" in found[1].reason
 

@@ -68,7 +68,7 @@ def test_loading_shows_the_sales_tab(page) -> None:
     state = page()
     assert state.loaded and state.tab == "sales"
     assert _kpi(state, "Win rate") == "50.0%" and _kpi(state, "Won value") == "€3,000"
-    assert _bars(state.fig_pipeline_by_stage)[0] == [
+    assert list(state.fig_pipeline_by_stage.data[0].y) == [
         "Sales · Lead",
         "Sales · Offer",
         "Renewals · Due",

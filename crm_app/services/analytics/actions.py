@@ -25,7 +25,7 @@ from sqlmodel import Session
 
 from crm_app.models import Company, Contact, Deal, DealStageChange, Stage, Task, Ticket
 
-from .. import clock, customer360
+from .. import clock, customer360, formatting
 from ..errors import NotFound, ValidationError
 from ..i18n import N_
 from ..tasks.editing import TaskInput, create_task, due_from_local
@@ -182,9 +182,9 @@ def tickets_about_to_breach(ctx: Context, limit: int = 20) -> list[Action]:
         minutes = round((float(r.due) - ctx.now.timestamp()) / 60)
         what = N_("first response") if r.first else N_("resolution")
         reason = (
-            N_("The {what} is {minutes} minutes overdue")
+            N_("The {what} is overdue by {time}")
             if minutes < 0
-            else N_("The {what} is due in {minutes} minutes")
+            else N_("The {what} is due in {time}")
         )
         out.append(
             Action(
@@ -192,13 +192,19 @@ def tickets_about_to_breach(ctx: Context, limit: int = 20) -> list[Action]:
                 record_id=int(r.id),
                 name=str(r.subject),
                 reason=reason,
-                values={"what": what, "minutes": abs(minutes)},
+                # ``time`` in English; the page says it in the reader's language
+                values={"what": what, "minutes": abs(minutes), "time": duration_text(abs(minutes))},
                 task_title=N_("Answer ticket: {name}"),
                 link=f"/tickets/{int(r.id)}",
                 weight=-float(r.due),
             )
         )
     return out
+
+
+def duration_text(minutes: int, locale: str = "en") -> str:
+    """How long, in words: "3 hours", "2 weeks"."""
+    return formatting.duration(timedelta(minutes=minutes), locale)
 
 
 def next_best_actions(ctx: Context, limit: int = 10) -> dict[str, list[Action]]:
