@@ -36,7 +36,7 @@ def header() -> rx.Component:
                     rx.el.span(S.labels["status"], class_name=S.labels["status_tone"]),
                     rx.el.span(S.labels["priority"], class_name=S.labels["priority_tone"]),
                     rx.el.span(S.labels["channel"], class_name="rp-pill rp-tone-gray"),
-                    rx.el.span(T("Opened"), " ", S.created, class_name="rp-360-muted"),
+                    rx.el.span(S.opened_label, class_name="rp-360-muted"),
                     class_name="rp-360-facts",
                     data_testid="ticket-facts",
                 ),
@@ -61,11 +61,7 @@ def header() -> rx.Component:
         rx.cond(
             S.merged_into != "",
             rx.callout(
-                rx.hstack(
-                    T("This ticket was merged into"),
-                    rx.link(S.merged_into, href="/tickets/" + S.merged_into_id.to(str)),
-                    spacing="1",
-                ),
+                rx.link(S.merged_note, href="/tickets/" + S.merged_into_id.to(str)),
                 icon="merge",
                 color_scheme="gray",
                 size="1",
@@ -227,7 +223,7 @@ def sla_card() -> rx.Component:
                     lambda r: rx.el.div(
                         rx.el.div(
                             rx.el.strong(r["label"]),
-                            rx.el.span(T("due"), " ", r["due"], class_name="rp-360-muted"),
+                            rx.el.span(r["due"], class_name="rp-360-muted"),
                         ),
                         rx.el.span(r["text"], class_name="rp-pill rp-tone-" + r["tone"]),
                         class_name="rp-ticket-sla-row",
@@ -323,7 +319,7 @@ def merge_dialog() -> rx.Component:
             rx.input(
                 value=S.merge_target,
                 on_change=S.set_merge_target,
-                placeholder=T("Reference of the ticket to keep, e.g. T-42"),
+                placeholder=T("Number of the ticket to keep, e.g. #42"),
                 margin_top="12px",
                 data_testid="merge-target",
             ),

@@ -123,11 +123,19 @@ def request_form() -> rx.Component:
             color="var(--grass-11)",
         ),
         rx.heading(T("Thank you, we have your request"), size="5", text_align="center"),
+        rx.vstack(
+            rx.text(T("Your reference number"), size="2", color="var(--gray-11)"),
+            rx.text(
+                S.reference,
+                size="6",
+                weight="bold",
+                dir="ltr",
+                data_testid="support-reference",
+            ),
+            align="center",
+            spacing="1",
+        ),
         rx.text(
-            T("Your reference number is"),
-            " ",
-            rx.text.strong(S.reference, data_testid="support-reference"),
-            ". ",
             T("We will reply by e-mail; quote the reference if you write to us again."),
             size="2",
             color="var(--gray-11)",

@@ -39,6 +39,9 @@ MAIL_LABELS = {
     "sent": N_("Mailed to the customer"),
     "failed": N_("Mail failed"),
 }
+DUE = N_("Due {date}")
+OPENED = N_("Opened {date}")
+MERGED = N_("This ticket was merged into {reference}. Open it.")
 NOT_MAILED = N_("Not e-mailed: no address or no mail server")
 
 
@@ -72,7 +75,9 @@ def sla_rows(ticket, now: datetime, locale: str) -> list[dict[str, str]]:
             {
                 "target": target.target,
                 "label": i18n.gettext(TARGET_LABELS[target.target], locale),
-                "due": formatting.when(target.due_at, caller().time_zone, locale),
+                "due": i18n.gettext(DUE, locale).format(
+                    date=formatting.when(target.due_at, caller().time_zone, locale)
+                ),
                 "text": text,
                 "tone": tone,
             }
@@ -96,6 +101,8 @@ class TicketPageState(AppState):
     recent_tickets: list[dict[str, str]] = []
     csat: dict[str, str] = {}
     merged_into: str = ""
+    merged_note: str = ""
+    opened_label: str = ""
     merged_into_id: int = 0
     assignees: list[list[str]] = []
     options: dict[str, list[list[str]]] = {}
@@ -164,6 +171,10 @@ class TicketPageState(AppState):
                     else {}
                 )
                 self.merged_into = reference(d.merged_into_id) if d.merged_into_id else ""
+                self.merged_note = (
+                    self._t(MERGED).format(reference=self.merged_into) if self.merged_into else ""
+                )
+                self.opened_label = self._t(OPENED).format(date=self.created)
                 self.merged_into_id = d.merged_into_id or 0
         except NotFound:
             self.found = False
