@@ -9,12 +9,14 @@ import reflex as rx
 from crm_app import worker
 from crm_app.api import api
 from crm_app.pages.analytics import analytics_page
+from crm_app.pages.automations import automations_page
 from crm_app.pages.companies import companies_page
 from crm_app.pages.contacts import contacts_page
 from crm_app.pages.dashboard import dashboard_page
 from crm_app.pages.duplicates import duplicates_page
 from crm_app.pages.forecast import forecast_page
 from crm_app.pages.importer import import_page
+from crm_app.pages.lead_form_public import lead_form_page
 from crm_app.pages.login import login_page
 from crm_app.pages.marketing import campaign_page, marketing_page
 from crm_app.pages.my_work import my_work_page
@@ -27,6 +29,7 @@ from crm_app.pages.ticket import new_ticket_page, ticket_page
 from crm_app.pages.tickets import tickets_page
 from crm_app.pages.upcoming import UPCOMING, upcoming_page
 from crm_app.state.analytics import AnalyticsState
+from crm_app.state.automations import AutomationsState
 from crm_app.state.campaign_page import CampaignPageState
 from crm_app.state.campaigns import CampaignsState
 from crm_app.state.companies import CompaniesState
@@ -39,6 +42,8 @@ from crm_app.state.duplicates import DuplicatesState
 from crm_app.state.forecast import ForecastState
 from crm_app.state.importer import ImportState
 from crm_app.state.jobs_admin import JobsAdminState
+from crm_app.state.lead_form_public import LeadFormPublicState
+from crm_app.state.lead_forms import LeadFormsState
 from crm_app.state.login import LoginState
 from crm_app.state.mail_admin import MailAdminState
 from crm_app.state.maven_import import MavenImportState
@@ -196,5 +201,15 @@ app.add_page(
     route="/marketing/campaigns/[campaign_id]",
     title="Campaign · Rapport",
     on_load=CampaignPageState.load,
+)
+app.add_page(
+    automations_page,
+    route="/automations",
+    title="Automations · Rapport",
+    on_load=[AutomationsState.load, LeadFormsState.load],
+)
+# Public (no login): a lead-capture form, also shown in an iframe on other sites.
+app.add_page(
+    lead_form_page, route="/f/[slug]", title="Contact us", on_load=LeadFormPublicState.load_form
 )
 app.add_page(not_found_page, route="404", title="Page not found · Rapport")

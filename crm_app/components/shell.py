@@ -23,6 +23,7 @@ NAV: list[tuple[str, str, str]] = [
     (N_("Tickets"), "/tickets", "life-buoy"),
     (N_("Analytics"), "/analytics", "chart-column"),
     (N_("Marketing"), "/marketing", "megaphone"),
+    (N_("Automations"), "/automations", "workflow"),
     (N_("Settings"), "/settings", "settings"),
 ]
 

@@ -50,7 +50,8 @@ def _sessions(url: str) -> int:
 
 def test_the_registry_holds_exactly_the_known_public_handlers() -> None:
     """Each of these has its own validation and rate-limit tests: the login below, the
-    support form and the satisfaction survey in test_public_service_pages.py."""
+    support form and the satisfaction survey in test_public_service_pages.py, the lead
+    forms in test_public_lead_forms.py."""
     assert PUBLIC_ENTRY_POINTS == {
         "LoginState.login",
         "LoginState.login_demo",
@@ -61,6 +62,9 @@ def test_the_registry_holds_exactly_the_known_public_handlers() -> None:
         "PublicServiceState.load_survey",
         "PublicServiceState.choose_score",
         "PublicServiceState.submit_rating",
+        "LeadFormPublicState.load_form",
+        "LeadFormPublicState.submit",
+        "LeadFormPublicState.new_submission",
     }
 
 

@@ -22,8 +22,20 @@ from crm_app.models import CompanyTag, ContactTag, Setting
 from crm_app.services import i18n
 
 from .. import app_settings, stats
-from . import activities, deals, foundation, local_names, markets, orders, people, support, tasks
+from . import (
+    activities,
+    automation_rules,
+    deals,
+    foundation,
+    local_names,
+    markets,
+    orders,
+    people,
+    support,
+    tasks,
+)
 from .foundation import write_all
+from .marketing import seed_marketing
 from .timeline import Timeline
 
 
@@ -152,7 +164,11 @@ def seed_demo(
     tasks.write_tasks(session, counts, todo)
     _write_tags(session, counts, tags, companies, contacts)
     local_names.localize(session, i18n.normalize(locale))
+    seed_marketing(session, counts, now=tl.now, locale=i18n.normalize(locale), seed=seed)
     _setting(session, counts, "demo_loaded", True)
+    session.commit()
+    # after the history has committed, so that the history fires none of them
+    counts["automation_rules"] += automation_rules.seed_rules(session)
     session.commit()
     return dict(sorted(counts.items()))
 

@@ -1,0 +1,71 @@
+"""The demo's automations: the rules and the lead form are seeded once and work."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from crm_app.models import AutomationRule, Contact, LeadForm, Notification, Task
+from crm_app.services import deal_moves, deals, lead_form_submit, pipelines
+from crm_app.services.deals import DealInput
+from crm_app.services.seed.automation_rules import seed_rules
+from crm_app.services.tickets import sla
+from crm_app.services.tickets.editing import TicketInput, create_ticket
+
+from .automation_fixtures import make_people
+
+
+def test_the_demo_rules_are_seeded_once_and_fire(session):
+    people = make_people(session)
+    pipeline = pipelines.create_pipeline(session, "Sales", actor_id=None, is_default=True)
+    session.commit()
+    assert seed_rules(session) == 4
+    session.commit()
+    assert seed_rules(session) == 0
+    names = session.execute(sa.select(AutomationRule.name).order_by(AutomationRule.id)).scalars()
+    assert list(names) == [
+        "Welcome new customers",
+        "Task when a deal enters negotiation",
+        "Escalate tickets close to breach",
+        "Web leads go round-robin to sales",
+    ]
+    # a deal entering the last open stage gets its task, for its owner
+    stages = {s.name: s for s in pipelines.active_stages(session, pipeline.id)}
+    deal = deals.create_deal(
+        session,
+        DealInput(title="Café", stage_id=stages["New"].id, owner_id=people.sales[2].id),
+        actor_id=None,
+    )
+    session.commit()
+    deal_moves.move_deal(session, deal.id, stages["Proposal"].id, actor_id=None)
+    session.commit()
+    task = session.execute(sa.select(Task).where(Task.deal_id == deal.id)).scalar_one()
+    assert task.assignee_id == people.sales[2].id
+    # a ticket nearing its breach: a task for the assignee and a word to the manager
+    ticket = create_ticket(
+        session,
+        TicketInput(subject="Slow", email="c@example.com", assignee_id=people.support.id),
+        actor_id=None,
+    )
+    session.commit()
+    sla.record_event(session, ticket, sla.RESOLUTION, sla.WARNING, at=ticket.created_at)
+    session.commit()
+    assert (
+        session.execute(sa.select(Task.assignee_id).where(Task.ticket_id == ticket.id)).scalar()
+        == people.support.id
+    )
+    note = session.execute(
+        sa.select(Notification).where(Notification.kind == "automation")
+    ).scalar_one()
+    assert note.user_id == people.manager.id
+    # the demo form: its leads go to sales in turn
+    form = session.execute(sa.select(LeadForm)).scalar_one()
+    result = lead_form_submit.submit(
+        session,
+        form.slug,
+        {"first_name": "Liis", "email": "liis@example.com"},
+        honeypot="",
+        client_key="x",
+    )
+    session.commit()
+
+    assert session.get(Contact, result.contact_id).owner_id == people.sales[0].id
