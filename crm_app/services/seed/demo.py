@@ -36,7 +36,6 @@ from . import (
 )
 from .foundation import write_all
 from .marketing import seed_marketing
-from .marketing import seed_marketing
 from .timeline import Timeline
 
 
@@ -165,7 +164,6 @@ def seed_demo(
     tasks.write_tasks(session, counts, todo)
     _write_tags(session, counts, tags, companies, contacts)
     local_names.localize(session, i18n.normalize(locale))
-    seed_marketing(session, counts, now=tl.now, locale=i18n.normalize(locale), seed=seed)
     seed_marketing(session, counts, now=tl.now, locale=i18n.normalize(locale), seed=seed)
     _setting(session, counts, "demo_loaded", True)
     session.commit()
