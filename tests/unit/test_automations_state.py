@@ -1,0 +1,123 @@
+"""The automations page's state, called as a browser would: a manager builds a rule from
+rows and sees its runs; a sales rep sees the rules but cannot change them."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from crm_app.db import get_engine
+from crm_app.models import AutomationRule, ContactTag, LeadForm, Tag
+from crm_app.services import auth, contacts, users
+from crm_app.state.automations import AutomationsState as S
+from crm_app.state.lead_forms import LeadFormsState as F
+
+from .state_calls import state_instance
+
+PASSWORD = "a-long-password-1"
+
+
+@pytest.fixture
+def tokens(db_url: str, monkeypatch: pytest.MonkeyPatch, fast_hashing: None) -> dict:
+    monkeypatch.setenv("REFLEX_DB_URL", db_url)
+    out = {}
+    with Session(get_engine(db_url)) as s:
+        for role in ("manager", "sales"):
+            users.create_user(
+                s,
+                name=f"{role} user",
+                email=f"{role}@example.com",
+                role=role,
+                password=PASSWORD,
+                actor_id=None,
+            )
+        s.commit()
+        for role in ("manager", "sales"):
+            out[role], _ = auth.login(s, f"{role}@example.com", PASSWORD)
+        s.commit()
+    return out
+
+
+def _as(cls, token: str):
+    state = state_instance(cls)
+    state.session_token = token
+    return state
+
+
+def _call(state, name: str, *args):
+    return type(state).event_handlers[name].fn(state, *args)
+
+
+def test_a_manager_builds_a_rule_and_sees_its_run(db_url: str, tokens: dict) -> None:
+    state = _as(S, tokens["manager"])
+    _call(state, "load")
+    assert state.can_manage and state.rules == []
+    _call(state, "new_rule")
+    _call(state, "set_name", "Tag new contacts")
+    _call(state, "set_trigger", "contact_created")
+    _call(state, "add_condition")
+    _call(state, "set_condition", 0, "field", "source")
+    _call(state, "set_condition", 0, "op", "eq")
+    _call(state, "set_condition", 0, "value", "web form")
+    _call(state, "set_action", 0, "kind", "add_tag")
+    _call(state, "set_action", 0, "tag", "new")
+    _call(state, "save_rule")
+    assert state.b_errors == {} and not state.builder_open
+    [row] = state.rules
+    assert row["name"] == "Tag new contacts" and row["trigger"] == "Contact created"
+    with Session(get_engine(db_url)) as s:
+        contact = contacts.create_contact(
+            s, contacts.ContactInput(first_name="Web", source="web form"), actor_id=None
+        )
+        s.commit()
+        tagged = s.execute(
+            sa.select(Tag.name).join(ContactTag).where(ContactTag.contact_id == contact.id)
+        ).scalars()
+        assert list(tagged) == ["new"]
+    _call(state, "show_runs", int(row["id"]))
+    [run] = state.run_log
+    assert run["outcome"] == "ok" and run["link"] == f"/contacts/{contact.id}"
+    _call(state, "toggle_rule", int(row["id"]), False)
+    assert state.rules[0]["active"] == ""
+
+
+def test_the_builder_shows_errors_and_saves_nothing(db_url: str, tokens: dict) -> None:
+    state = _as(S, tokens["manager"])
+    _call(state, "load")
+    _call(state, "new_rule")
+    _call(state, "set_action", 0, "kind", "webhook")
+    _call(state, "set_action", 0, "url", "ftp://example.com")
+    _call(state, "save_rule")
+    assert state.b_errors == {"name": "Enter a name."} and state.builder_open
+    _call(state, "set_name", "Hook")
+    _call(state, "save_rule")
+    assert "actions" in state.b_errors
+    with Session(get_engine(db_url)) as s:
+        assert s.execute(sa.select(sa.func.count()).select_from(AutomationRule)).scalar() == 0
+
+
+def test_sales_sees_rules_but_cannot_build_them(db_url: str, tokens: dict) -> None:
+    state = _as(S, tokens["sales"])
+    _call(state, "load")
+    assert not state.can_manage
+    _call(state, "new_rule")
+    assert not state.builder_open
+
+
+def test_a_manager_builds_a_lead_form_and_gets_its_embed_code(db_url: str, tokens: dict) -> None:
+    state = _as(F, tokens["manager"])
+    _call(state, "new_form")
+    _call(state, "set_lf", "name", "Fair signup")
+    _call(state, "add_form_field")
+    _call(state, "set_form_field", 0, "required", "true")
+    _call(state, "save_form")
+    assert state.lf_errors == {} and not state.lf_open
+    [row] = state.forms
+    assert row["slug"] == "fair-signup" and row["path"] == "/f/fair-signup"
+    _call(state, "show_embed", int(row["id"]))
+    assert '<iframe src="' in state.embed_code and "/f/fair-signup" in state.embed_code
+    with Session(get_engine(db_url)) as s:
+        form = s.execute(sa.select(LeadForm)).scalar_one()
+        assert form.fields[0] == {"field": "first_name", "label": "", "required": True}
+        assert len(form.fields) == 6  # the five defaults and the added one
