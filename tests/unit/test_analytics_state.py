@@ -140,3 +140,14 @@ def test_one_click_creates_a_task_but_not_for_a_read_only_user(page, book, db_ur
     with Session(get_engine(db_url)) as s:
         tasks = s.execute(sa.select(Task)).scalars().all()
     assert [(t.title, t.deal_id) for t in tasks] == [("Move O1 forward", deal_id)]
+
+
+def test_charts_mirror_for_right_to_left_languages() -> None:
+    from crm_app.state import analytics_figures as figs
+
+    ltr = figs.bars("en", ["a", "b"], [("n", [1, 2], ["1", "2"])])
+    rtl = figs.bars("he", ["a", "b"], [("n", [1, 2], ["1", "2"])])
+    assert ltr.layout.xaxis.autorange is True and ltr.layout.yaxis.side == "left"
+    assert rtl.layout.xaxis.autorange == "reversed" and rtl.layout.yaxis.side == "right"
+    assert rtl.layout.separators == ".,"  # Hebrew: decimal point, thousands comma
+    assert figs.bars("et", ["a"], [("n", [1], ["1"])]).layout.separators == ", "
