@@ -17,8 +17,8 @@ from crm_app.services import auth, deals, pipelines, tasks, users, writes
 from crm_app.services.deals import DealInput
 from crm_app.services.tasks import TaskInput
 from crm_app.state.deal_form import DealFormState
-from crm_app.state.record_tasks import DealTasksState
 from crm_app.state.pipeline import PipelineState
+from crm_app.state.record_tasks import DealTasksState
 
 from .state_calls import state_instance
 
