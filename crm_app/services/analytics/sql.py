@@ -48,8 +48,9 @@ def months(seconds: pd.Series, tz: str) -> pd.Series:
     if seconds.empty:
         return pd.Series([], dtype=object, index=seconds.index)
     stamps = local(seconds, tz)
-    text = stamps.dt.strftime("%Y-%m")
-    return text.fillna("")
+    code = stamps.dt.year * 100 + stamps.dt.month  # a few distinct values: name each once
+    names = {c: f"{int(c) // 100:04d}-{int(c) % 100:02d}" for c in code.dropna().unique()}
+    return code.map(names).fillna("").astype(object)
 
 
 def hours(start: pd.Series, end: pd.Series) -> pd.Series:
