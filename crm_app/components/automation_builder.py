@@ -145,7 +145,7 @@ def _text(row: rx.Var, index: rx.Var, key: str, label: str, **props) -> rx.Compo
     return rx.input(
         value=row[key],
         on_change=lambda v: S.set_action(index, key, v),
-        placeholder=T(label),
+        placeholder=props.pop("placeholder", T(label)),
         aria_label=T(label),
         **props,
     )
@@ -210,7 +210,15 @@ def _action_settings(row: rx.Var, index: rx.Var) -> rx.Component:
         (
             "webhook",
             rx.vstack(
-                _text(row, index, "url", "https://…", width="360px", dir="ltr"),
+                _text(
+                    row,
+                    index,
+                    "url",
+                    "Web address",
+                    placeholder="https://example.com/hook",
+                    width="360px",
+                    dir="ltr",
+                ),
                 rx.text_area(
                     value=row["json"],
                     on_change=lambda v: S.set_action(index, "json", v),
