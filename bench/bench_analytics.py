@@ -28,7 +28,8 @@ from sqlmodel import Session  # noqa: E402
 from crm_app.db import get_engine, migrate  # noqa: E402
 from crm_app.services import stats  # noqa: E402
 from crm_app.services.analytics import actions, context, report  # noqa: E402
-from crm_app.state.analytics_views import TABS, build  # noqa: E402
+from crm_app.state.analytics_format import TABS  # noqa: E402
+from crm_app.state.analytics_views import build  # noqa: E402
 
 
 def _time(fn: Callable[[], object], runs: int) -> tuple[float, float, float]:

@@ -24,7 +24,8 @@ from crm_app.services.errors import NotFound, ValidationError
 from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm
 
-from .analytics_views import TABS, Kpi, TableRow, TabView, build
+from .analytics_format import TABS, Kpi, TableRow, TabView
+from .analytics_views import build
 from .base import AppState
 from .guard import caller, guarded
 

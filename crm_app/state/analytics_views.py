@@ -7,101 +7,17 @@ resolved on the server from indexes alone. Plain Python: the state only stores t
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
-import plotly.graph_objects as go
-from babel.dates import format_skeleton
-from babel.numbers import format_percent
-
-from crm_app.services import formatting, i18n
+from crm_app.services import i18n
 from crm_app.services.analytics import customers, funnel, sales, service
 from crm_app.services.analytics.filters import Context
 from crm_app.services.analytics.report import customers_report, sales_report, service_report
 from crm_app.services.i18n import N_
 
 from . import analytics_figures as figs
+from .analytics_format import Formats, TableRow, TabView, kpis, missing
 from .tickets import CHANNEL_LABELS
-
-TABS = ("sales", "customers", "service")
-NONE = N_("None")
-
-
-@dataclass
-class Kpi:
-    label: str
-    value: str
-
-
-@dataclass
-class TableRow:
-    cells: list[str]
-    link: str = ""
-
-
-@dataclass
-class TabView:
-    kpis: list[Kpi] = field(default_factory=list)
-    figures: dict[str, go.Figure] = field(default_factory=dict)
-    tables: dict[str, list[TableRow]] = field(default_factory=dict)
-    drill: dict[str, list[list[dict[str, Any]]]] = field(default_factory=dict)
-
-
-class Formats:
-    def __init__(self, locale: str, currency: str):
-        self.locale, self.currency = locale, currency
-
-    def t(self, message: str) -> str:
-        return i18n.gettext(message, self.locale)
-
-    def money(self, value: float | None) -> str:
-        return (
-            "–" if _missing(value) else formatting.money(float(value), self.currency, self.locale)
-        )
-
-    def number(self, value: float | None, digits: int = 0) -> str:
-        if _missing(value):
-            return "–"
-        return formatting.number(round(float(value), digits), self.locale)
-
-    def percent(self, value: float | None) -> str:
-        if _missing(value):
-            return "–"
-        text = format_percent(float(value), "#,##0.0%", locale=i18n.normalize(self.locale))
-        return i18n.localize_digits(text, self.locale)
-
-    def month(self, key: str) -> str:
-        try:
-            day = date(int(key[:4]), int(key[5:7]), 1)
-        except (ValueError, TypeError):
-            return str(key)
-        return i18n.localize_digits(format_skeleton("yMMM", day, locale=self.locale), self.locale)
-
-    def label(self, text: Any) -> str:
-        return str(text) if text not in (None, "") and not _missing(text) else self.t(NONE)
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _kpis(f: Formats, figures: dict[str, Any], labels: dict[str, str], kinds: dict[str, str]):
-    out = []
-    for key, label in labels.items():
-        kind = kinds.get(key, "number")
-        value = figures[key]
-        shown = (
-            f.money(value)
-            if kind == "money"
-            else f.percent(value)
-            if kind == "percent"
-            else f.number(value, 1 if kind == "decimal" else 0)
-        )
-        out.append(Kpi(f.t(label), shown))
-    return out
-
 
 # -- sales ---------------------------------------------------------------------------------------
 SALES_LABELS = {
@@ -127,7 +43,7 @@ SALES_KINDS = {
 
 
 def sales_view(ctx: Context, f: Formats) -> TabView:
-    v = TabView(kpis=_kpis(f, sales_report(ctx), SALES_LABELS, SALES_KINDS))
+    v = TabView(kpis=kpis(f, sales_report(ctx), SALES_LABELS, SALES_KINDS))
     t = f.t
     stages = funnel.pipeline_by_stage(ctx)
     names = [f"{p} · {s}" for p, s in zip(stages["pipeline"], stages["stage"], strict=True)]
@@ -146,7 +62,7 @@ def sales_view(ctx: Context, f: Formats) -> TabView:
     v.drill["pipeline_by_stage"] = [crit, crit]
     fun = funnel.funnel(ctx)
     shown = [
-        f"{f.number(n)}" + ("" if _missing(c) else f" · {f.percent(c)}")
+        f"{f.number(n)}" + ("" if missing(c) else f" · {f.percent(c)}")
         for n, c in zip(fun["reached"], fun["conversion"], strict=True)
     ]
     v.figures["funnel"] = figs.funnel(f.locale, list(fun["stage"]), list(fun["reached"]), shown)
@@ -249,7 +165,7 @@ CUSTOMER_LABELS = {
 def customers_view(ctx: Context, f: Formats) -> TabView:
     t = f.t
     v = TabView(
-        kpis=_kpis(f, customers_report(ctx), CUSTOMER_LABELS, {"average_lifetime_value": "money"})
+        kpis=kpis(f, customers_report(ctx), CUSTOMER_LABELS, {"average_lifetime_value": "money"})
     )
     new = customers.new_customers_by_month(ctx)
     v.figures["new_customers"] = figs.bars(
@@ -364,7 +280,7 @@ def _stacked(f: Formats, df, by: str) -> tuple[list[str], list, list[list[dict[s
 
 def service_view(ctx: Context, f: Formats) -> TabView:
     t = f.t
-    v = TabView(kpis=_kpis(f, service_report(ctx), SERVICE_LABELS, SERVICE_KINDS))
+    v = TabView(kpis=kpis(f, service_report(ctx), SERVICE_LABELS, SERVICE_KINDS))
     for by in ("channel", "category"):
         months, series, drill = _stacked(f, service.volume_by_month(ctx, by), by)
         v.figures[f"tickets_by_{by}"] = figs.bars(
