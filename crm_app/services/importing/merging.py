@@ -1,11 +1,12 @@
-"""What contacts and companies imports share: rows merged into one incoming record, the plan
-of what happens to each record, and the changes a batch keeps for undo."""
+"""What the imports share: rows merged into one incoming record, the plan of what happens to
+each record, whether a stored value differs from the row's, and the changes a batch keeps for
+undo."""
 
 from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from .rows import Rejection, RowValues
@@ -65,7 +66,7 @@ class Plan:
     rejected: list[Rejection] = field(default_factory=list)
     merged: int = 0  # rows folded into another row's record
     new_companies: set[str] = field(default_factory=set)  # "new:<key>" a contact import creates
-    links: Any = None  # the contact import's CompanyLinks, for ``apply``
+    links: Any = None  # CompanyLinks (contacts) or PeopleLinks (deals, tickets), for ``apply``
 
     def count(self, action: str) -> int:
         return sum(d.action == action for d in self.decisions)
@@ -105,6 +106,20 @@ def groups(keys: list[list[Hashable]]) -> list[list[int]]:
     for i in range(len(keys)):
         out.setdefault(root(i), []).append(i)
     return list(out.values())
+
+
+def differs(stored: Any, new: Any) -> bool:
+    """Whether a row's value changes a stored one: a link to a record the import creates
+    ("new:…") always does; amounts compare to the cent; a stored naive time is UTC."""
+    if isinstance(new, str) and new.startswith("new:"):
+        return True
+    if isinstance(stored, float) or isinstance(new, float):
+        return stored is None or new is None or round(float(stored), 2) != round(float(new), 2)
+    if isinstance(stored, datetime) and isinstance(new, datetime):
+        if stored.tzinfo is None:
+            stored = stored.replace(tzinfo=UTC)
+        return stored != new
+    return stored != new
 
 
 def jsonable(value: Any) -> Any:

@@ -39,26 +39,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from crm_app.models import (
-    Contact,
-    ImportBatch,
-    ImportChange,
-    Ticket,
-    TicketSlaEvent,
-    TicketStatus,
-    utcnow,
-)
+from crm_app.models import Ticket, TicketSlaEvent, TicketStatus, utcnow
 
 from .. import writes
 from ..i18n import N_
 from ..tickets import sla
 from . import ticket_values
 from .bulk import insert_rows
-from .company_links import CompanyLinks
-
-# Shared with deals: rows merged by external id, contacts found or made once per key.
-from .deal_import import Item, _Contacts, _create_contacts, _differs, _merge
-from .merging import CREATE, UNCHANGED, UPDATE, Change, Plan, chunks, jsonable
+from .external_ids import Item, StoredRecords, merge_by_external_id
+from .merging import CREATE, UNCHANGED, UPDATE, Change, Plan, chunks, differs, jsonable
+from .people_links import PeopleLinks
 from .rows import Rejection, RowValues
 
 ENTITY = "ticket"
@@ -112,40 +102,6 @@ class TicketPlan(Plan):
         }
 
 
-class _Stored:
-    """The stored tickets the items match, by external id and by row key."""
-
-    def __init__(self, session: Session, items: list[Item]):
-        self.by_external: dict[str, Ticket] = {}
-        self.by_key: dict[str, Ticket] = {}
-        wanted = sorted({str(i.external_id) for i in items if i.external_id})
-        for part in chunks(wanted):
-            q = sa.select(Ticket).where(Ticket.external_id.in_(part)).order_by(Ticket.id)
-            for ticket in session.execute(q).scalars():
-                self.by_external.setdefault(str(ticket.external_id), ticket)
-        keys = sorted({i.key for i in items if not i.external_id})
-        for part in chunks(keys):
-            q = (
-                sa.select(ImportChange.row_key, Ticket)
-                .join(ImportBatch, ImportBatch.id == ImportChange.batch_id)
-                .join(Ticket, Ticket.id == ImportChange.record_id)
-                .where(
-                    ImportChange.entity == ENTITY,
-                    ImportChange.action == "created",
-                    ImportChange.row_key.in_(part),
-                    ImportBatch.undone_at.is_(None),
-                )
-                .order_by(ImportChange.id)
-            )
-            for key, ticket in session.execute(q):
-                self.by_key.setdefault(key, ticket)
-
-    def match(self, item: Item) -> Ticket | None:
-        if item.external_id:
-            return self.by_external.get(str(item.external_id))
-        return self.by_key.get(item.key)
-
-
 def _row_of(item: Item, name: str) -> int:
     """The row whose cell gave ``name`` its value (the last one naming it)."""
     return next((r.row for r in reversed(item.rows) if name in r.values), item.rows[0].row)
@@ -190,9 +146,9 @@ def _subject(item: Item) -> str | None:
 def plan(session: Session, rows: list[RowValues]) -> TicketPlan:
     """What importing ``rows`` would do to tickets (see the module rules); writes nothing."""
     out = TicketPlan()
-    items = _merge(rows)
+    items = merge_by_external_id(rows)
     out.merged = len(rows) - len(items)
-    stored = _Stored(session, items)
+    stored = StoredRecords(session, Ticket, ENTITY, items)
     ready: list[tuple[Item, Ticket | None]] = []
     for item in items:
         ticket = stored.match(item)
@@ -200,24 +156,16 @@ def plan(session: Session, rows: list[RowValues]) -> TicketPlan:
             out.rejected += [Rejection(r.row, "subject", NEED_SUBJECT, r.cells) for r in item.rows]
             continue
         ready.append((item, ticket))
-    links = CompanyLinks(
-        session, [(i.values["company"], None) for i, _ in ready if i.values.get("company")]
-    )
-    contacts = _Contacts(session, [_customer(i) for i, _ in ready])
-    companies = _contact_companies(session, contacts)
+    people = PeopleLinks(session, [(i.values.get("company"), *_customer(i)) for i, _ in ready])
+    companies = people.contacts.stored_companies(session)
     now = utcnow()
-    links_of = []
-    for item, _ticket in ready:
-        company = (
-            links.resolve(item.values["company"], None) if item.values.get("company") else None
-        )
-        links_of.append((company, contacts.resolve(*_customer(item), company)))
+    links_of = [people.resolve(item.values.get("company"), *_customer(item)) for item, _ in ready]
     for (item, ticket), (company, contact) in zip(ready, links_of, strict=True):
         v = item.values
         if company is None and isinstance(contact, int):
             company = companies.get(contact)
         elif company is None and isinstance(contact, str):  # all rows resolved: its company
-            company = contacts.new[contact.removeprefix("new:")].get("company")
+            company = people.contacts.new[contact.removeprefix("new:")].get("company")
         columns = {k: v[k] for k in _PLAIN if v.get(k) not in (None, "")}
         columns.update(_choices(item, ticket, out))
         if v.get("assignee") is not None:
@@ -230,27 +178,14 @@ def plan(session: Session, rows: list[RowValues]) -> TicketPlan:
             out.decisions.append(_create(item, columns, now))
         else:
             out.decisions.append(_update(item, ticket, columns))
-    used = {d.columns.get("contact_id") or d.changes.get("contact_id") for d in out.decisions}
-    out.new_contacts = {k: e for k, e in contacts.new.items() if "new:" + k in used}
-    linked = {d.columns.get("company_id") or d.changes.get("company_id") for d in out.decisions}
-    linked |= {e.get("company") for e in out.new_contacts.values()}
-    out.new_companies = {c for c in linked if isinstance(c, str) and c.startswith("new:")}
-    out.links = links
+    out.new_contacts, out.new_companies = people.new_records(
+        [d.columns.get("contact_id") or d.changes.get("contact_id") for d in out.decisions],
+        [d.columns.get("company_id") or d.changes.get("company_id") for d in out.decisions],
+    )
+    out.links = people
     out.rejected.sort(key=lambda r: r.row)
     out.substitutions.sort(key=lambda s: (s.row, ticket_values.FIELDS.index(s.field)))
     return out
-
-
-def _contact_companies(session: Session, contacts: _Contacts) -> dict[int, int]:
-    """The company of each stored contact a row may link to (one query per slice)."""
-    ids = sorted(set(contacts.by_email.values()) | set(contacts.by_name.values()))
-    found: dict[int, int] = {}
-    for part in chunks(ids):
-        q = sa.select(Contact.id, Contact.company_id).where(
-            Contact.id.in_(part), Contact.company_id.is_not(None)
-        )
-        found.update({int(cid): int(company) for cid, company in session.execute(q)})
-    return found
 
 
 def _create(item: Item, columns: dict[str, Any], now: datetime) -> TicketDecision:
@@ -272,7 +207,7 @@ def _update(item: Item, ticket: Ticket, columns: dict[str, Any]) -> TicketDecisi
     columns.pop("external_id", None)  # matched by it (or by row key: then it has none)
     if columns.get("csat_score") is not None and ticket.csat_at is None:
         columns["csat_at"] = columns.get("resolved_at") or ticket.resolved_at or utcnow()
-    changes = {k: v for k, v in columns.items() if _differs(getattr(ticket, k), v)}
+    changes = {k: v for k, v in columns.items() if differs(getattr(ticket, k), v)}
     if changes.get("csat_score") is None:
         changes.pop("csat_at", None)  # only a new score dates the rating
     action = UPDATE if changes else UNCHANGED
@@ -283,21 +218,15 @@ def _update(item: Item, ticket: Ticket, columns: dict[str, Any]) -> TicketDecisi
 def apply(session: Session, out: TicketPlan, *, actor_id: int | None) -> list[Change]:
     """Write the plan: new companies and contacts, new tickets (with SLA due times), then the
     updates; the changes a batch keeps for undo."""
-    links: CompanyLinks = out.links
-    company_ids = links.create(session, out.new_companies, actor_id=actor_id)
-    changes = [Change("company", cid, "created") for cid in company_ids.values()]
-
-    def company_id(link: int | str | None) -> int | None:
-        return company_ids.get(link) if isinstance(link, str) else link
-
-    contact_ids = _create_contacts(session, out.new_contacts, company_id, actor_id=actor_id)
-    changes += [Change("contact", cid, "created") for cid in contact_ids.values()]
+    people: PeopleLinks = out.links
+    made = people.create(session, out.new_companies, out.new_contacts, actor_id=actor_id)
+    changes = made.changes
 
     def resolved(values: dict[str, Any]) -> None:
         if isinstance(values.get("company_id"), str):
-            values["company_id"] = company_id(values["company_id"])
+            values["company_id"] = made.company_id(values["company_id"])
         if isinstance(values.get("contact_id"), str):
-            values["contact_id"] = contact_ids.get(values["contact_id"])
+            values["contact_id"] = made.contact_id(values["contact_id"])
 
     creating = [d for d in out.decisions if d.action == CREATE]
     for d in creating:
