@@ -72,6 +72,19 @@ def test_a_rolled_back_write_fires_nothing(session, people):
     ]
 
 
+def test_a_rolled_back_savepoint_forgets_only_its_own_writes(session, people):
+    rid = rule(session, triggers.CONTACT_CREATED, TAG_NEW)
+    kept = writes.create(session, Contact(first_name="Kept"), actor_id=None)
+    with pytest.raises(ValueError), session.begin_nested():
+        writes.create(session, Contact(first_name="Undone"), actor_id=None)
+        raise ValueError("undo")
+    later = writes.create(session, Contact(first_name="Later"), actor_id=None)
+    assert runs(session, rid) == []  # nothing runs before the real commit
+    session.commit()
+    assert sorted(r.record_id for r in runs(session, rid)) == sorted([kept.id, later.id])
+    assert _tags(session, kept.id) == _tags(session, later.id) == ["new"]
+
+
 def test_an_inactive_rule_does_nothing(session, people):
     rid = rule(session, triggers.CONTACT_CREATED, TAG_NEW)
     automation.set_active(session, rid, False, actor_id=None)

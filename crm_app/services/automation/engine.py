@@ -39,6 +39,7 @@ MAX_DEPTH = 3
 OK, FAILED, SKIPPED = "ok", "failed", "skipped"
 _BUSY = "rapport.automation.busy"
 _OFF = "rapport.automation.off"
+_MARKS = "rapport.automation.savepoints"
 MAX_ROUNDS = 20  # rounds of "actions wrote records that are events again" per commit
 
 
@@ -103,7 +104,6 @@ def run_rule(session: Session, rule: AutomationRule, ev: Event) -> AutomationRun
         return run
     lines: list[str] = []
     done = 0
-    noted = len(session.info.get(PENDING, []))
     token = CHAIN.set((*ev.chain, rule.id or 0))
     try:
         with session.begin_nested():
@@ -120,7 +120,6 @@ def run_rule(session: Session, rule: AutomationRule, ev: Event) -> AutomationRun
                     lines.append(f"{kind}: not done, {why}")
             session.flush()
     except Exception as exc:  # any error rolls back this rule's writes only
-        del session.info.setdefault(PENDING, [])[noted:]  # they were rolled back too
         detail = exc.errors if isinstance(exc, ValidationError) else exc
         log.info("automation rule %s failed on %s: %s", rule.id, ev.key, detail)
         lines.append(f"failed: {type(exc).__name__}: {detail}")
@@ -175,16 +174,39 @@ def process_pending(session: Session) -> list[AutomationRun]:
 
 
 def _before_commit(session: OrmSession) -> None:
+    # also called when a savepoint is released: only the real commit runs the rules
+    if session.in_nested_transaction():
+        return
     if session.info.get(PENDING) and not session.info.get(_OFF):
         session.flush()
         process_pending(session)  # type: ignore[arg-type]
 
 
-def _forget(session: OrmSession, *_args: Any) -> None:
+def _mark(session: OrmSession, transaction: Any, *_args: Any) -> None:
+    """A savepoint begins: remember how many writes were noted, to forget the rest if it
+    rolls back."""
+    if transaction.nested:
+        marks = session.info.setdefault(_MARKS, {})
+        marks[id(transaction)] = len(session.info.get(PENDING, []))
+
+
+def _forget(session: OrmSession, previous: Any) -> None:
+    """A rollback: the writes it undid start nothing (only those after the savepoint)."""
+    marks = session.info.get(_MARKS, {})
+    if previous.nested:
+        kept = marks.pop(id(previous), None)
+        if kept is not None and PENDING in session.info:
+            del session.info[PENDING][kept:]
+        return
     session.info.pop(PENDING, None)
+    session.info.pop(_MARKS, None)
 
 
-for _name, _fn in (("before_commit", _before_commit), ("after_rollback", _forget)):
+for _name, _fn in (
+    ("before_commit", _before_commit),
+    ("after_transaction_create", _mark),
+    ("after_soft_rollback", _forget),
+):
     if not sa_event.contains(OrmSession, _name, _fn):
         sa_event.listen(OrmSession, _name, _fn)
 
