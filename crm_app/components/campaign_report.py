@@ -87,10 +87,7 @@ def summary() -> rx.Component:
         ),
         rx.cond(S.error != "", rx.callout(S.error, icon="triangle-alert", color_scheme="red")),
         # Polls every 3 s while the job runner sends (the moment itself is not shown).
-        rx.cond(
-            (S.status == "scheduled") | (S.status == "sending"),
-            rx.moment(interval=3000, on_change=S.tick, display="none"),
-        ),
+        rx.cond(S.live, rx.moment(interval=3000, on_change=S.tick, display="none")),
         width="100%",
         spacing="3",
     )

@@ -47,7 +47,8 @@ class CampaignPageState(AppState):
     template: str = ""
     segment: str = ""
     schedule_text: str = ""
-    progress: int = 0  # percent of the audience handed to the mail service
+    progress: int = 0  # percent of the recipients done (handed over, left out or cancelled)
+    live: bool = False  # batches or mails still to go: the page polls
     progress_text: str = ""
     report: list[list[str]] = []  # [label, value, test id]
     skipped: list[list[str]] = []  # [reason, count]
@@ -105,6 +106,7 @@ class CampaignPageState(AppState):
                 (N_("Deals created afterwards"), rep.deals_created, "deals"),
             )
         ]
+        self.live = c.status in ("scheduled", "sending") or rep.pending > 0 or rep.queued > 0
         self.skipped = [[self._t(r), n(k, loc)] for r, k in rep.skipped.items()]
         self.total = total
         self.recipients = [
@@ -135,8 +137,8 @@ class CampaignPageState(AppState):
 
     @guarded(Perm.MARKETING)
     def tick(self, _now: str = ""):
-        """While a campaign is scheduled or sending, the page re-reads its progress."""
-        if self.status in ("scheduled", "sending"):
+        """While batches or mails are still to go, the page re-reads the progress."""
+        if self.live:
             self._read()
 
     @guarded(Perm.MARKETING)
