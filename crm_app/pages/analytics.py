@@ -51,8 +51,8 @@ def _date(label: str, value: rx.Var, on_change, test_id: str) -> rx.Component:
 def _filters() -> rx.Component:
     return rx.card(
         rx.flex(
-            _date(N_("From"), S.date_from, S.set_date_from, "analytics-from"),
-            _date(N_("To"), S.date_to, S.set_date_to, "analytics-to"),
+            _date(N_("From date"), S.date_from, S.set_date_from, "analytics-from"),
+            _date(N_("Until date"), S.date_to, S.set_date_to, "analytics-to"),
             rx.hstack(
                 *[
                     rx.button(
