@@ -9,6 +9,7 @@ from crm_app.components.cards import admin_table, empty_state
 from crm_app.components.form_fields import error, text_field
 from crm_app.components.forms import field_label
 from crm_app.components.i18n import T
+from crm_app.services.i18n import N_
 from crm_app.state.campaigns import CampaignsState as S
 
 
@@ -92,8 +93,8 @@ def campaign_editor() -> rx.Component:
             rx.form(
                 rx.vstack(
                     text_field(T("Name"), "name", S, data_testid="campaign-name-input"),
-                    _select("Template", "template_id", S.templates),
-                    _select("Segment", "segment_id", S.segments, on_change=S.choose_segment),
+                    _select(N_("Template"), "template_id", S.templates),
+                    _select(N_("Segment"), "segment_id", S.segments, on_change=S.choose_segment),
                     rx.cond(
                         S.audience != "",
                         rx.callout(

@@ -11,6 +11,7 @@ from crm_app.components.cards import admin_table, empty_state
 from crm_app.components.form_fields import error
 from crm_app.components.forms import field_label
 from crm_app.components.i18n import T
+from crm_app.services.i18n import N_
 from crm_app.state.templates import NO_CONTACT
 from crm_app.state.templates import TemplatesState as S
 
@@ -138,7 +139,7 @@ def _preview() -> rx.Component:
 
 def template_editor() -> rx.Component:
     fields = rx.vstack(
-        _field("Name", "name"),
+        _field(N_("Name"), "name"),
         rx.box(
             field_label(T("Language"), "field-language"),
             rx.select.root(
@@ -153,9 +154,11 @@ def template_editor() -> rx.Component:
             error("language", S),
             width="100%",
         ),
-        _field("Subject", "subject"),
-        _field("Message", "body", area=True, rows="10"),
-        _field("Plain-text part (blank: the message as written)", "text_body", area=True, rows="4"),
+        _field(N_("Subject"), "subject"),
+        _field(N_("Message"), "body", area=True, rows="10"),
+        _field(
+            N_("Plain-text part (blank: the message as written)"), "text_body", area=True, rows="4"
+        ),
         rx.text(
             T("Merge fields:"),
             " ",

@@ -124,7 +124,7 @@ class CampaignsState(AppState):
                     "throttle_per_minute": str(c.throttle_per_minute),
                 }
         except (NotFound, ValueError):
-            return rx.toast.error(self._t("This campaign no longer exists."))
+            return rx.toast.error(self._t(N_("This campaign no longer exists.")))
         self._open_with(values, int(campaign_id))
         return None
 

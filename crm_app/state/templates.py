@@ -9,6 +9,7 @@ from crm_app.db import session_scope
 from crm_app.models import Contact, ContactEmail
 from crm_app.services import campaigns, formatting, i18n
 from crm_app.services.errors import NotFound, ValidationError
+from crm_app.services.i18n import N_
 from crm_app.services.mail import MERGE_FIELDS
 from crm_app.services.permissions import Perm
 
@@ -114,7 +115,7 @@ class TemplatesState(AppState):
                     "language": t.language,
                 }
         except (NotFound, ValueError):
-            return rx.toast.error(self._t("This template no longer exists."))
+            return rx.toast.error(self._t(N_("This template no longer exists.")))
         self._open_with(values, int(template_id))
         return None
 
@@ -154,7 +155,7 @@ class TemplatesState(AppState):
         self.errors = {}
         self.open = False
         self._load_rows()
-        return rx.toast.success(self._t("Template saved."))
+        return rx.toast.success(self._t(N_("Template saved.")))
 
     @guarded(Perm.MARKETING)
     def delete_template(self, template_id: str):
@@ -167,4 +168,4 @@ class TemplatesState(AppState):
         except (NotFound, ValueError):
             pass
         self._load_rows()
-        return rx.toast.success(self._t("Template deleted."))
+        return rx.toast.success(self._t(N_("Template deleted.")))
