@@ -171,7 +171,7 @@ class AutomationsState(AppState):
     def _load_log(self, rule_id: int) -> None:
         tz = caller().time_zone
         with session_scope() as session:
-            rows = automation.run_log(session, rule_id)
+            rows = automation.run_log(session, rule_id, locale=self.locale)
         self.run_log = [
             {
                 "id": str(r.id),

@@ -76,3 +76,13 @@ def runs(session: Session, rule_id: int) -> list[AutomationRun]:
             .order_by(AutomationRun.id)
         ).scalars()
     )
+
+
+def plain(text: str) -> str:
+    """Text without the direction isolates placed around filled-in values."""
+    return text.replace("\u2068", "").replace("\u2069", "")
+
+
+def detail(run: AutomationRun) -> str:
+    """A run's log as an English reader sees it."""
+    return plain(automation.runs.render(run.detail, "en"))

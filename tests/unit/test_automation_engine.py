@@ -18,7 +18,16 @@ from crm_app.services.deals import DealInput
 from crm_app.services.errors import ValidationError
 from crm_app.services.tickets.editing import TicketInput, create_ticket
 
-from .automation_fixtures import People, make_people, make_stages, new_contact, rule, runs
+from .automation_fixtures import (
+    People,
+    detail,
+    make_people,
+    make_stages,
+    new_contact,
+    plain,
+    rule,
+    runs,
+)
 
 TAG_NEW = [{"kind": "add_tag", "tag": "new"}]
 
@@ -88,9 +97,9 @@ def test_field_tag_and_segment_conditions_all_must_hold(session, people):
     assert "welcome" in _tags(session, yes.id)
     for other in (wrong_stage, blocked, abroad):
         assert "welcome" not in _tags(session, other.id)
-    outcomes = {r.record_id: (r.outcome, r.detail) for r in runs(session, rid)}
+    outcomes = {r.record_id: (r.outcome, detail(r)) for r in runs(session, rid)}
     assert outcomes[yes.id][0] == "ok"
-    assert outcomes[abroad.id] == ("skipped", "conditions not met")
+    assert outcomes[abroad.id] == ("skipped", "Conditions not met.")
 
 
 def test_a_deal_rule_reads_tags_of_the_deals_contact(session, people, stages):
@@ -136,7 +145,8 @@ def test_a_rule_never_triggers_itself(session, people, stages):
     assert session.get(Deal, deal.id).stage_id == stages["Won"].id
     mine = runs(session, mover)
     assert [r.outcome for r in mine] == ["ok", "skipped"]
-    assert mine[1].detail.startswith("loop prevented") and mine[1].depth == 1
+    assert detail(mine[1]).startswith("Not run: this event was caused by the rule itself")
+    assert mine[1].depth == 1
     [closed] = runs(session, won)  # another rule may follow the first one's write
     assert closed.outcome == "ok" and closed.depth == 1
     assert _tags(session, contact.id) == ["customer"]
@@ -176,7 +186,9 @@ def test_a_failing_rule_is_logged_and_rolls_back_only_its_own_writes(session, pe
     fine = rule(session, triggers.CONTACT_CREATED, TAG_NEW)
     contact = new_contact(session, emails=[("mari@example.com", "work")], consent_email=True)
     [bad] = runs(session, failing)
-    assert bad.outcome == "failed" and "ValidationError" in bad.detail
+    assert bad.outcome == "failed"
+    assert detail(bad).startswith("Send a template e-mail failed: ")
+    assert detail(bad).endswith("Everything the rule had done in this run was undone.")
     assert _tags(session, contact.id) == ["new"]  # the contact and the other rule committed
     assert len(runs(session, fine)) == 1
 
@@ -189,7 +201,8 @@ def test_an_email_is_not_sent_without_consent(session, people):
     )
     new_contact(session, emails=[("mari@example.com", "work")])
     [run] = runs(session, rid)
-    assert run.outcome == "skipped" and "No e-mail consent" in run.detail
+    assert run.outcome == "skipped"
+    assert detail(run) == "Send a template e-mail: not done, No e-mail consent"
 
 
 # --- round-robin ---------------------------------------------------------------------------------
@@ -261,7 +274,7 @@ def test_webhook_posts_the_event_as_json_from_the_job_runner(session, db_url, pe
     assert body["record"]["subject"] == "Grinder" and body["channel"] == "#support"
     session.expire_all()
     [run] = runs(session, rid)
-    assert run.outcome == "ok" and "webhook delivered: HTTP 200" in run.detail
+    assert run.outcome == "ok" and "Webhook delivered (HTTP 200)." in detail(run)
 
 
 def test_a_failing_webhook_is_retried_later(session, db_url, people, hook_server):
@@ -273,7 +286,7 @@ def test_a_failing_webhook_is_retried_later(session, db_url, people, hook_server
     session.expire_all()
     job = session.execute(sa.select(Job).where(Job.kind == "automation_webhook")).scalar_one()
     assert job.status == "pending" and job.last_error == "HTTP 503"
-    assert "HTTP 503" in runs(session, rid)[0].detail
+    assert "Webhook attempt 1 failed: HTTP 503" in detail(runs(session, rid)[0])
 
 
 # --- validation ----------------------------------------------------------------------------------
@@ -356,7 +369,7 @@ def test_rules_list_with_their_last_run_and_log(session, people):
     assert rows[rid].runs == 1 and rows[rid].last_outcome == "ok"
     assert rows[other].runs == 0 and rows[other].last_run_at is None
     [entry] = automation.run_log(session, rid)
-    assert entry.outcome == "ok" and "tag “new” added" in entry.detail
+    assert entry.outcome == "ok" and plain(entry.detail) == "Tag “new” added."
     automation.delete_rule(session, rid, actor_id=people.admin.id)
     session.commit()
     assert [r.id for r in automation.list_rules(session)] == [other]

@@ -23,7 +23,15 @@ from crm_app.services.deals import DealInput
 from crm_app.services.tickets import sla
 from crm_app.services.tickets.editing import TicketInput, create_ticket
 
-from .automation_fixtures import People, make_people, make_stages, new_contact, rule, runs
+from .automation_fixtures import (
+    People,
+    detail,
+    make_people,
+    make_stages,
+    new_contact,
+    rule,
+    runs,
+)
 
 TAG_NEW = [{"kind": "add_tag", "tag": "new"}]
 
@@ -146,7 +154,7 @@ def test_deal_won_or_lost_fires_for_its_outcome_only(session, people, stages):
     ]
     [note] = session.execute(sa.select(Notification)).scalars().all()  # b has no owner
     assert note.user_id == people.sales[1].id and note.values["message"] == "closed"
-    assert "no active user" in runs(session, either)[1].detail
+    assert "there is no active user" in detail(runs(session, either)[1])
 
 
 def test_ticket_created_fires_once(session, people):

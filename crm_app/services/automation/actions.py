@@ -35,8 +35,8 @@ from .. import notifications, tags, writes
 from ..contacts import STAGES
 from ..errors import ValidationError
 from ..i18n import N_
-from . import round_robin
-from .conditions import MODELS, contact_id_of
+from . import round_robin, runs
+from .conditions import FIELDS, MODELS, contact_id_of
 from .triggers import Event
 
 SEND_EMAIL = "send_email"
@@ -69,7 +69,13 @@ MAX_TEXT = 2000
 
 
 class ActionSkipped(Exception):
-    """The action could not apply to this record (no address, no owner): the run says so."""
+    """The action could not apply to this record (no address, no owner): the run says so.
+    The message is a msgid."""
+
+
+def _name(session: Session, user_id: int) -> str:
+    user = session.get(User, user_id)
+    return user.name if user is not None else f"#{user_id}"
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,7 @@ class Context:
 def _record(session: Session, ctx: Context) -> Any:
     record = session.get(MODELS[ctx.event.entity], ctx.event.record_id)
     if record is None:
-        raise ActionSkipped("the record no longer exists")
+        raise ActionSkipped(N_("the record no longer exists"))
     return record
 
 
@@ -91,7 +97,7 @@ def _contact(session: Session, ctx: Context) -> Contact:
     contact_id = contact_id_of(session, ctx.event.entity, ctx.event.record_id)
     contact = session.get(Contact, contact_id) if contact_id else None
     if contact is None:
-        raise ActionSkipped("no contact")
+        raise ActionSkipped(N_("the record has no contact"))
     return contact
 
 
@@ -103,11 +109,11 @@ def _user(session: Session, ctx: Context, who: Any) -> int:
         user_id = int(who) if str(who).isdigit() else None
     user = session.get(User, user_id) if user_id else None
     if user is None or not user.active:
-        raise ActionSkipped("no active user to give it to")
+        raise ActionSkipped(N_("there is no active user to give it to"))
     return user_id or 0
 
 
-def send_email(session: Session, ctx: Context, config: dict[str, Any]) -> str:
+def send_email(session: Session, ctx: Context, config: dict[str, Any]) -> runs.Line:
     from ..campaigns import audience
     from ..mail import queue_mail
 
@@ -115,7 +121,7 @@ def send_email(session: Session, ctx: Context, config: dict[str, Any]) -> str:
     # the campaigns' rule: a primary address, e-mail consent, not unsubscribed
     address, reason = audience.check_contact(session, contact.id)
     if reason is not None or not address:
-        raise ActionSkipped(f"not sent: {reason or 'no e-mail address'}")
+        raise ActionSkipped(reason or audience.NO_ADDRESS)
     subject, body = str(config.get("subject") or ""), str(config.get("body") or "")
     template_id = config.get("template_id")
     if template_id:
@@ -123,7 +129,7 @@ def send_email(session: Session, ctx: Context, config: dict[str, Any]) -> str:
     queued = queue_mail(
         session, to=address, subject=subject, body=body, contact_id=contact.id, actor_id=None
     )
-    return f"e-mail {queued.mail.id} queued to {address}"
+    return runs.MAIL_QUEUED, {"address": address, "mail": queued.mail.id}
 
 
 def _template(session: Session, template_id: int) -> tuple[str, str]:
@@ -135,11 +141,11 @@ def _template(session: Session, template_id: int) -> tuple[str, str]:
     try:
         found = templates.get_template(session, template_id)
     except NotFound as exc:
-        raise ActionSkipped("the template no longer exists") from exc
+        raise ActionSkipped(N_("the template no longer exists")) from exc
     return found.subject, found.text_body or found.body
 
 
-def create_task(session: Session, ctx: Context, config: dict[str, Any]) -> str:
+def create_task(session: Session, ctx: Context, config: dict[str, Any]) -> runs.Line:
     from ..tasks import TaskInput
     from ..tasks import create_task as create
 
@@ -162,28 +168,28 @@ def create_task(session: Session, ctx: Context, config: dict[str, Any]) -> str:
         ),
         actor_id=None,
     )
-    return f"task {task.id} created"
+    return runs.TASK_CREATED, {"title": task.title, "task": task.id}
 
 
-def assign_owner(session: Session, ctx: Context, config: dict[str, Any]) -> str:
+def assign_owner(session: Session, ctx: Context, config: dict[str, Any]) -> runs.Line:
     record = _record(session, ctx)
     user_id = round_robin.next_user(session, ctx.rule, ctx.slot, config)
     if user_id is None:
-        raise ActionSkipped("no active user of that role")
+        raise ActionSkipped(N_("no active user has that role"))
     writes.update(session, record, {OWNER_FIELD[ctx.event.entity]: user_id}, actor_id=None)
-    return f"assigned to user {user_id}"
+    return runs.ASSIGNED, {"user": _name(session, user_id)}
 
 
-def add_tag(session: Session, ctx: Context, config: dict[str, Any]) -> str:
+def add_tag(session: Session, ctx: Context, config: dict[str, Any]) -> runs.Line:
     from ..contacts import tag_contacts
 
     contact = _contact(session, ctx)
     name = str(config.get("tag") or "")
     added = tag_contacts(session, [contact.id or 0], [name], actor_id=None)
-    return f"tag “{name}” added" if added else f"already tagged “{name}”"
+    return (runs.TAG_ADDED if added else runs.TAG_THERE), {"tag": name}
 
 
-def update_field(session: Session, ctx: Context, config: dict[str, Any]) -> str:
+def update_field(session: Session, ctx: Context, config: dict[str, Any]) -> runs.Line:
     record = _record(session, ctx)
     name, value = str(config.get("field") or ""), config.get("value")
     if ctx.event.entity == "deals" and name == "stage_id":
@@ -192,10 +198,11 @@ def update_field(session: Session, ctx: Context, config: dict[str, Any]) -> str:
         move_deal(session, record.id, int(value), actor_id=None, lost_reason="other")
     else:
         writes.update(session, record, {name: value or None}, actor_id=None)
-    return f"{name} set to {value}"
+    entity_fields = FIELDS.get(ctx.event.entity, {})
+    return runs.FIELD_SET, {"field_msg": entity_fields.get(name, name), "value": value}
 
 
-def notify(session: Session, ctx: Context, config: dict[str, Any]) -> str:
+def notify(session: Session, ctx: Context, config: dict[str, Any]) -> runs.Line:
     user_id = _user(session, ctx, config.get("user"))
     entity, record_id = ctx.event.entity, ctx.event.record_id
     link = notifications.link_for(**{f"{entity[:-1]}_id": record_id})
@@ -207,17 +214,17 @@ def notify(session: Session, ctx: Context, config: dict[str, Any]) -> str:
         {"rule": ctx.rule.name, "message": str(config.get("message") or "")},
         link,
     )
-    return f"user {user_id} notified"
+    return runs.NOTIFIED, {"user": _name(session, user_id)}
 
 
-def webhook(session: Session, ctx: Context, config: dict[str, Any]) -> str:
+def webhook(session: Session, ctx: Context, config: dict[str, Any]) -> runs.Line:
     from .webhooks import enqueue_webhook
 
     job = enqueue_webhook(session, ctx, str(config.get("url") or ""), config.get("body") or {})
-    return f"webhook queued (job {job.id})"
+    return runs.WEBHOOK_QUEUED, {"job": job.id}
 
 
-RUNNERS: dict[str, Callable[[Session, Context, dict[str, Any]], str]] = {
+RUNNERS: dict[str, Callable[[Session, Context, dict[str, Any]], runs.Line]] = {
     SEND_EMAIL: send_email,
     CREATE_TASK: create_task,
     ASSIGN_OWNER: assign_owner,

@@ -30,7 +30,7 @@ from sqlmodel import Session
 from crm_app.models import AutomationRule, AutomationRun, utcnow
 
 from ..errors import NotFound, ValidationError
-from . import actions, conditions, triggers
+from . import actions, conditions, runs, triggers
 from .triggers import CHAIN, PENDING, Event, Written
 
 log = logging.getLogger(__name__)
@@ -88,9 +88,9 @@ def _claim(session: Session, rule: AutomationRule, ev: Event) -> AutomationRun |
     return run
 
 
-def _finish(run: AutomationRun, outcome: str, lines: list[str]) -> None:
+def _finish(run: AutomationRun, outcome: str, lines: list[runs.Line]) -> None:
     run.outcome = outcome
-    run.detail = "\n".join(lines)[:4000]
+    run.detail = runs.encode(lines)
     run.finished_at = utcnow()
 
 
@@ -100,29 +100,36 @@ def run_rule(session: Session, rule: AutomationRule, ev: Event) -> AutomationRun
     if run is None:
         return None
     if rule.id in ev.chain or len(ev.chain) >= MAX_DEPTH:
-        _finish(run, SKIPPED, ["loop prevented: this event was caused by " + _chain(ev.chain)])
+        why = runs.LOOP_PREVENTED if rule.id in ev.chain else runs.TOO_DEEP
+        _finish(run, SKIPPED, [(why, {"chain": _chain(ev.chain)})])
         return run
-    lines: list[str] = []
-    done = 0
+    lines: list[runs.Line] = []
+    done, kind = 0, ""
     token = CHAIN.set((*ev.chain, rule.id or 0))
     try:
         with session.begin_nested():
             if not conditions.all_hold(session, rule.conditions, ev.entity, ev.record_id):
-                _finish(run, SKIPPED, ["conditions not met"])
+                _finish(run, SKIPPED, [(runs.CONDITIONS_NOT_MET, {})])
                 return run
             for index, spec in enumerate(rule.actions or []):
                 ctx = actions.Context(rule, ev, str(index), run.id or 0)
                 kind = str(spec.get("kind") or "")
                 try:
-                    lines.append(f"{kind}: " + actions.RUNNERS[kind](session, ctx, spec))
+                    lines.append(actions.RUNNERS[kind](session, ctx, spec))
                     done += 1
                 except actions.ActionSkipped as why:
-                    lines.append(f"{kind}: not done, {why}")
+                    label = actions.ACTIONS.get(kind, kind)
+                    lines.append((runs.NOT_DONE, {"action_msg": label, "reason_msg": str(why)}))
             session.flush()
     except Exception as exc:  # any error rolls back this rule's writes only
-        detail = exc.errors if isinstance(exc, ValidationError) else exc
-        log.info("automation rule %s failed on %s: %s", rule.id, ev.key, detail)
-        lines.append(f"failed: {type(exc).__name__}: {detail}")
+        log.info("automation rule %s failed on %s: %r", rule.id, ev.key, exc)
+        label = actions.ACTIONS.get(kind, kind) or runs.THE_RULE
+        if isinstance(exc, ValidationError) and exc.errors:
+            error = {"error_msg": next(iter(exc.errors.values()))}
+        else:
+            error = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+        undone = [(runs.UNDONE, {})] if lines else []
+        lines = [(runs.FAILED, {"action_msg": label, **error}), *undone]
         _finish(run, FAILED, lines)
         return run
     finally:

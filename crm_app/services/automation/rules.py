@@ -19,7 +19,7 @@ from crm_app.models import AutomationRule, AutomationRun, LeadForm, Stage
 from .. import writes
 from ..errors import ValidationError
 from ..i18n import N_
-from . import actions, conditions, triggers
+from . import actions, conditions, runs, triggers
 from .engine import get_rule
 
 RUN_LOG_LIMIT = 50
@@ -196,8 +196,10 @@ def list_rules(session: Session) -> list[RuleRow]:
     ]
 
 
-def run_log(session: Session, rule_id: int, limit: int = RUN_LOG_LIMIT) -> list[RunRow]:
-    """The rule's latest runs, newest first."""
+def run_log(
+    session: Session, rule_id: int, limit: int = RUN_LOG_LIMIT, *, locale: str | None = None
+) -> list[RunRow]:
+    """The rule's latest runs, newest first, their details in ``locale``."""
     rows = session.execute(
         sa.select(AutomationRun)
         .where(AutomationRun.rule_id == rule_id)
@@ -211,7 +213,7 @@ def run_log(session: Session, rule_id: int, limit: int = RUN_LOG_LIMIT) -> list[
             entity=r.entity,
             record_id=r.record_id,
             outcome=r.outcome,
-            detail=r.detail,
+            detail=runs.render(r.detail, locale),
             started_at=r.started_at,
             finished_at=r.finished_at,
         )

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from crm_app.models import AutomationRun, Job
 
 from .. import jobs
+from . import runs
 from .conditions import MODELS
 
 if TYPE_CHECKING:
@@ -70,10 +71,10 @@ def enqueue_webhook(session: Session, ctx: Context, url: str, extra: dict[str, A
     )
 
 
-def _log(session: Session, run_id: Any, line: str) -> None:
+def _log(session: Session, run_id: Any, line: runs.Line) -> None:
     run = session.get(AutomationRun, run_id) if isinstance(run_id, int) else None
     if run is not None:
-        run.detail = f"{run.detail}\n{line}".strip()[-4000:]
+        run.detail = runs.append(run.detail, line)
         session.add(run)
 
 
@@ -102,14 +103,16 @@ def webhook_job(session: Session, ctx: jobs.JobContext) -> None:
     try:
         status = post(url, body)
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        _log(session, run_id, f"webhook attempt {ctx.attempt}: {exc}")
+        _log(session, run_id, (runs.WEBHOOK_ATTEMPT, {"attempt": ctx.attempt, "error": str(exc)}))
         if ctx.last_attempt:
             raise jobs.PermanentFailure(str(exc)) from exc
         raise jobs.RetryLater(str(exc)) from exc
     if 200 <= status < 300:
-        _log(session, run_id, f"webhook delivered: HTTP {status}")
+        _log(session, run_id, (runs.WEBHOOK_DELIVERED, {"status": status}))
         return
-    _log(session, run_id, f"webhook attempt {ctx.attempt}: HTTP {status}")
+    _log(
+        session, run_id, (runs.WEBHOOK_ATTEMPT, {"attempt": ctx.attempt, "error": f"HTTP {status}"})
+    )
     if status >= 500 or status == 429:
         raise jobs.RetryLater(f"HTTP {status}")
     raise jobs.PermanentFailure(f"HTTP {status}")
