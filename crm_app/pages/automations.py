@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from crm_app.components.automation_builder import rule_builder, run_log
+from crm_app.components.automation_builder import rule_builder
+from crm_app.components.automation_runs import run_log
 from crm_app.components.i18n import T
 from crm_app.components.lead_form_builder import embed_dialog, form_builder, forms_table
 from crm_app.components.shell import app_shell, page_header

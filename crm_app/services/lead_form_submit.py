@@ -8,8 +8,8 @@ Rules:
 - a filled honeypot field gets the normal thank-you and nothing is stored;
 - required fields must be filled, texts fit their limits, the address must be valid, a
   country is a two-letter code; errors come back per field;
-- the contact with that address (any of its addresses) is updated: empty fields are filled
-  from the form, never overwritten; a new phone number is added; consent given is recorded;
+- the contact with that address (any of its addresses) is updated: empty fields (the source
+  too) are filled from the form, never overwritten; a new phone number is added; consent given is recorded;
   the form's tags are added. Otherwise a new contact is created as a lead with the form's
   source, owner and tags. A message becomes a note on the contact's timeline;
 - the submission is stored, which fires the "form submitted" automations (and a new
@@ -135,6 +135,8 @@ def _save_contact(session: Session, form: LeadForm, values: dict[str, Any]) -> t
     for name in _NAME_FIELDS:
         if not getattr(data, name) and values.get(name):
             setattr(data, name, values[name])
+    if not data.source:
+        data.source = form.source
     if not data.country and values.get("country"):
         data.country = values["country"]
     if data.company_id is None and values.get("company"):

@@ -147,7 +147,7 @@ def test_a_known_address_updates_the_contact_without_overwriting(session, people
     assert result.ok and not result.created and result.contact_id == known.id
     session.refresh(known)
     assert (known.first_name, known.last_name) == ("Marika", "Maasikas")  # blank filled only
-    assert known.consent_email and known.source is None
+    assert known.consent_email and known.source == "trade fair"
     assert _tags(session, known.id) == ["Fair", "Lead", "new", "returning"]
     assert session.execute(sa.select(sa.func.count()).select_from(Contact)).scalar() == 1
     # a second submission is a second event

@@ -19,7 +19,7 @@ from crm_app.models import AutomationRule, AutomationRun, LeadForm, Stage
 from .. import writes
 from ..errors import ValidationError
 from ..i18n import N_
-from . import actions, conditions, runs, triggers
+from . import action_rules, conditions, runs, triggers
 from .engine import get_rule
 
 RUN_LOG_LIMIT = 50
@@ -98,7 +98,7 @@ def validate_rule(
         "trigger": trigger,
         "trigger_config": _trigger_config(session, trigger, trigger_config),
         "conditions": conditions.validate(list(conditions_ or []), entity),
-        "actions": actions.validate(session, list(actions_ or []), entity),
+        "actions": action_rules.validate(session, list(actions_ or []), entity),
     }
 
 
