@@ -55,7 +55,14 @@ def campaigns_tab() -> rx.Component:
         rx.cond(
             S.rows.length() > 0,
             admin_table(
-                [T("Name"), T("Status"), T("Template"), T("Segment"), T("Queued"), T("Created")],
+                [
+                    T("Name"),
+                    T("Status"),
+                    T("Template"),
+                    T("Segment"),
+                    T("Mailed / audience"),
+                    T("Created"),
+                ],
                 S.rows,
                 _row,
             ),

@@ -71,7 +71,7 @@ def summary() -> rx.Component:
             status_badge(S.status, S.status_label),
             rx.text(T("Template"), ": ", S.template, size="2"),
             rx.text(T("Segment"), ": ", S.segment, size="2"),
-            rx.cond(S.schedule_text != "", rx.text(T("Send at"), ": ", S.schedule_text, size="2")),
+            rx.cond(S.schedule_text != "", rx.text(S.sent_label, ": ", S.schedule_text, size="2")),
             spacing="4",
             wrap="wrap",
             data_testid="campaign-status",
@@ -98,6 +98,7 @@ def report() -> rx.Component:
         return rx.card(
             rx.text(item[0], size="2", color="var(--gray-11)"),
             rx.text(item[1], size="6", weight="bold", data_testid="report-" + item[2]),
+            rx.cond(item[3] != "", rx.text(item[3], size="1", color="var(--gray-11)")),
             size="1",
         )
 

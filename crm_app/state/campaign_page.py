@@ -47,10 +47,11 @@ class CampaignPageState(AppState):
     template: str = ""
     segment: str = ""
     schedule_text: str = ""
+    sent_label: str = ""
     progress: int = 0  # percent of the recipients done (handed over, left out or cancelled)
     live: bool = False  # batches or mails still to go: the page polls
     progress_text: str = ""
-    report: list[list[str]] = []  # [label, value, test id]
+    report: list[list[str]] = []  # [label, value, test id, share of the sent mail]
     skipped: list[list[str]] = []  # [reason, count]
     recipients: list[dict[str, str]] = []
     total: int = 0
@@ -80,6 +81,7 @@ class CampaignPageState(AppState):
         self.status_label = self._t(STATUS_LABELS.get(c.status, c.status))
         self.template = t.name if t else ""
         self.segment = s.name if s else ""
+        self.sent_label = self._t(N_("Sent at") if c.status == "sent" else N_("Send at"))
         self.schedule_text = (
             formatting.when(c.scheduled_at, tz, loc) if c.scheduled_at is not None else ""
         )
@@ -94,8 +96,16 @@ class CampaignPageState(AppState):
             done=n(c.queued_count, loc),
             total=n(reachable, loc),
         )
+
+        def share(value: int, key: str) -> str:
+            if key not in ("opened", "clicked", "unsubscribed") or not rep.sent:
+                return ""
+            return i18n.format_message(
+                N_("{percent} of sent"), loc, percent=f"{round(100 * value / rep.sent)}%"
+            )
+
         self.report = [
-            [self._t(label), n(value, loc), key]
+            [self._t(label), n(value, loc), key, share(value, key)]
             for label, value, key in (
                 (N_("Audience"), rep.audience, "audience"),
                 (N_("Sent"), rep.sent, "sent"),

@@ -112,7 +112,7 @@ def test_a_campaign_from_the_editor_to_the_report(setup) -> None:
     run_all(setup["url"])
     CampaignPageState.event_handlers["tick"].fn(p, "")
     assert p.status == "sent" and p.progress == 100 and not p.live
-    figures = {key: value for _label, value, key in p.report}
+    figures = {key: value for _label, value, key, _share in p.report}
     assert (figures["audience"], figures["sent"], figures["failed"]) == ("4", "2", "0")
     assert sorted(r["status"] for r in p.recipients) == ["sent", "sent", "skipped", "skipped"]
     CampaignPageState.event_handlers["set_filter"].fn(p, "skipped")

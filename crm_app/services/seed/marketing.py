@@ -49,7 +49,7 @@ def seed_marketing(
         sa.select(User).where(User.role.in_(["manager", "admin"])).order_by(User.id).limit(1)
     ).scalar()
     owner_id = owner.id if owner else None
-    sent_at = now - timedelta(days=10)
+    sent_at = now - timedelta(days=10, hours=-9, minutes=-30)  # ten days ago, 09:30
     template = writes.create(
         session,
         EmailTemplate(
