@@ -196,7 +196,30 @@ def _action_settings(row: rx.Var, index: rx.Var) -> rx.Component:
                     lambda v: S.set_action(index, "field", v),
                     blank=True,
                 ),
-                _text(row, index, "value", "New value (a stage's id for a stage)", width="220px"),
+                rx.match(
+                    row["field"],
+                    (
+                        "stage_id",
+                        select(
+                            S.stage_options,
+                            row["value"],
+                            lambda v: S.set_action(index, "value", v),
+                            blank=True,
+                            aria_label=T("New value"),
+                        ),
+                    ),
+                    (
+                        "lifecycle_stage",
+                        select(
+                            S.lifecycle_options,
+                            row["value"],
+                            lambda v: S.set_action(index, "value", v),
+                            blank=True,
+                            aria_label=T("New value"),
+                        ),
+                    ),
+                    _text(row, index, "value", "New value", width="220px"),
+                ),
             ),
         ),
         (

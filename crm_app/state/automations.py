@@ -20,6 +20,7 @@ from crm_app.services.errors import NotFound, ValidationError
 from crm_app.services.i18n import N_
 from crm_app.services.permissions import ROLE_LABELS, Perm, can
 
+from . import list_views
 from .base import AppState
 from .guard import caller, guarded
 
@@ -92,6 +93,7 @@ class AutomationsState(AppState):
     user_options: list[dict[str, str]] = []
     role_options: list[dict[str, str]] = []
     template_options: list[dict[str, str]] = []
+    lifecycle_options: list[dict[str, str]] = []
 
     # --- reading -------------------------------------------------------------------------------
     def _reload(self) -> None:
@@ -128,6 +130,7 @@ class AutomationsState(AppState):
         self.segment_op_options = _opts((k, t(v)) for k, v in condition_rules.SEGMENT_OPS.items())
         self.kind_options = _opts((k, t(v)) for k, v in condition_rules.KINDS.items())
         self.outcome_options = _opts((k, t(v)) for k, v in CLOSED_LABELS.items())
+        self.lifecycle_options = _opts((k, t(v)) for k, v in list_views.STAGE_LABELS.items())
         self.role_options = _opts((r.value, t(ROLE_LABELS[r])) for r in Role if r != Role.READ_ONLY)
         with session_scope() as session:
             stages = session.execute(
