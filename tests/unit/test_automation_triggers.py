@@ -228,6 +228,21 @@ def test_no_contact_for_n_days_fires_once_per_quiet_stretch(session, people):
     assert len(keys) == 3 and len(set(keys)) == 3
 
 
+def test_the_shared_job_runner_runs_the_quiet_rules(session, db_url, people):
+    from crm_app.services import jobs
+
+    rid = rule(session, triggers.NO_CONTACT, TAG_NEW, config={"days": "7"})
+    quiet = new_contact(session, "Quiet")
+    writes.update(
+        session, quiet, {"last_contacted_at": utcnow() - timedelta(days=8)}, actor_id=None
+    )
+    session.commit()
+    assert "automation_no_contact" in jobs.run_periodic({}, url=db_url)
+    session.expire_all()
+    assert [r.record_id for r in runs(session, rid)] == [quiet.id]
+    assert _tags(session, quiet.id) == ["new"]
+
+
 def test_the_quiet_job_is_registered_as_periodic_work():
     from crm_app.services import jobs
 
