@@ -18,7 +18,7 @@ from starlette.routing import Route
 from crm_app.db import session_scope
 from crm_app.services import app_settings
 from crm_app.services.campaigns import tracking
-from crm_app.services.i18n import N_, gettext, is_rtl
+from crm_app.services.i18n import N_, gettext, is_rtl, normalize
 
 # A transparent 1×1 GIF.
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
@@ -84,9 +84,11 @@ async def unsubscribe(request: Request) -> Response:
         info = tracking.unsubscribe_info(session, token)
         if info is None:
             return _page(locale, f"<p>{html.escape(gettext(NOT_FOUND, locale))}</p>", 404)
+        # In the person's own language when we know it.
+        locale = normalize(info.language) if info.language else locale
         if request.method == "POST":
             tracking.unsubscribe(session, token)
-            info = tracking.UnsubscribeInfo(info.email, True)
+            info = tracking.UnsubscribeInfo(info.email, True, info.language)
     email = html.escape(info.email)
     if info.done:
         return _page(

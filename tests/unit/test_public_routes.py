@@ -12,8 +12,8 @@ from starlette.testclient import TestClient
 
 from crm_app.api import PUBLIC_ROUTES, SIGNED_IN_ROUTES, api
 from crm_app.db import get_engine
-from crm_app.models import CampaignEvent, CampaignLink, CampaignRecipient, Unsubscribe
-from crm_app.services import campaigns
+from crm_app.models import CampaignEvent, CampaignLink, CampaignRecipient, Contact, Unsubscribe
+from crm_app.services import campaigns, writes
 from crm_app.services.campaigns import tracking
 
 from .campaign_fixtures import build_world
@@ -122,6 +122,15 @@ def test_get_never_unsubscribes_post_does_once(client, recipient, session) -> No
         .all()
     )
     assert kinds == ["unsubscribed"]
+
+
+def test_the_unsubscribe_page_speaks_the_contacts_language(client, recipient, session) -> None:
+    token, rid, _ = recipient
+    contact = session.get(Contact, session.get(CampaignRecipient, rid).contact_id)
+    writes.update(session, contact, {"preferences": {"language": "he"}}, actor_id=None)
+    session.commit()
+    page = client.get(f"/u/{token}")
+    assert page.status_code == 200 and 'lang="he" dir="rtl"' in page.text
 
 
 def test_tracking_is_rate_limited_per_client(client, recipient, session) -> None:

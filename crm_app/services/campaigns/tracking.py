@@ -151,6 +151,7 @@ def record_click(session: Session, click_token: str, *, now: datetime | None = N
 class UnsubscribeInfo:
     email: str
     done: bool  # already unsubscribed
+    language: str = ""  # the contact's preferred language ("" : the installation's)
 
 
 def unsubscribe_info(session: Session, token: str) -> UnsubscribeInfo | None:
@@ -158,7 +159,9 @@ def unsubscribe_info(session: Session, token: str) -> UnsubscribeInfo | None:
     if r is None:
         return None
     done = r.unsubscribed_at is not None or is_unsubscribed(session, r.email)
-    return UnsubscribeInfo(mask_email(r.email), done)
+    contact = session.get(Contact, r.contact_id) if r.contact_id else None
+    language = str((contact.preferences or {}).get("language") or "") if contact else ""
+    return UnsubscribeInfo(mask_email(r.email), done, language)
 
 
 def mask_email(email: str) -> str:
