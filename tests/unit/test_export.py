@@ -255,7 +255,7 @@ def test_a_filtered_list_keeps_its_filters_search_and_sort(session, world, tmp_p
 
 
 def test_the_export_streams_in_chunks(session, world, tmp_path, monkeypatch):
-    monkeypatch.setattr(exporting, "CHUNK", 2)
+    monkeypatch.setattr(exporting.selection, "CHUNK", 2)
     for i in range(3):
         make_contact(session, f"Extra{i}", f"Zz{i}")
     session.flush()

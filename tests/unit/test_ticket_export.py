@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from crm_app.cli import main
 from crm_app.models import Company, Contact, ContactEmail, Ticket, User
 from crm_app.services import app_settings, exporting, writes
-from crm_app.services.exporting_tickets import TICKET_HEADERS, export_tickets
+from crm_app.services.exporting import TICKET_HEADERS, export_tickets
 from crm_app.services.importing import read_path, run_import
 
 EVIL = '=HYPERLINK("http://evil.example","x")'

@@ -1,5 +1,5 @@
-"""Export tickets to CSV or XLSX (``rapport export tickets FILE``), as ``exporting`` does for
-contacts, companies and deals: same formats, atomic write, neutralised cells, local times.
+"""Exporting tickets (``rapport export tickets FILE``), as contacts, companies and deals are:
+same formats, atomic write, neutralised cells, local times.
 
 Rules:
 - Columns: subject, description, status, priority, channel (the codes, which the import's
@@ -22,8 +22,10 @@ from sqlmodel import Session
 
 from crm_app.models import Company, Contact, ContactEmail, Ticket, User
 
-from . import app_settings, clock
-from .exporting import Target, _chunks_of, _local, _write, _yes_no, format_of
+from .. import app_settings, clock
+from .cell_values import local, yes_no
+from .selection import chunks_of
+from .writers import Target, format_of, write
 
 TICKET_HEADERS = ("Subject", "Description", "Status", "Priority", "Channel", "Category",
                   "Assignee", "Customer name", "Customer email", "Company", "Created",
@@ -62,10 +64,10 @@ def _ticket_rows(session: Session, ids: list[int], zone: tzinfo) -> list[list[An
         customer = " ".join(p for p in (r.first_name, r.last_name) if p) or None
         rows.append([
             r.subject, r.description, r.status, r.priority, r.channel, r.category, r.assignee,
-            customer, r.email, r.company, _local(r.created_at, zone),
-            _local(r.first_response_at, zone), _local(r.resolved_at, zone),
-            _local(r.first_response_due_at, zone), _local(r.resolution_due_at, zone),
-            _yes_no(r.sla_breached), r.csat_score, r.csat_comment, r.external_id, i,
+            customer, r.email, r.company, local(r.created_at, zone),
+            local(r.first_response_at, zone), local(r.resolved_at, zone),
+            local(r.first_response_due_at, zone), local(r.resolution_due_at, zone),
+            yes_no(r.sla_breached), r.csat_score, r.csat_comment, r.external_id, i,
         ])  # fmt: skip
     return rows
 
@@ -86,11 +88,11 @@ def export_tickets(
         raise ValueError("Export a list (statuses) or a selection (ids), not both.")
     zone = clock.zone(tz or app_settings.get(session, "time_zone"))
     if ids is not None:
-        chunks = _chunks_of(ids)
+        chunks = chunks_of(ids)
     else:
         query = sa.select(Ticket.id).order_by(Ticket.created_at.desc(), Ticket.id.desc())
         if statuses is not None:
             query = query.where(Ticket.status.in_(list(statuses)))
-        chunks = _chunks_of(session.execute(query).scalars())
+        chunks = chunks_of(session.execute(query).scalars())
     rows = (_ticket_rows(session, chunk, zone) for chunk in chunks)
-    return _write(target, fmt, "Tickets", list(TICKET_HEADERS), rows)
+    return write(target, fmt, "Tickets", list(TICKET_HEADERS), rows)
