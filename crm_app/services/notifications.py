@@ -288,14 +288,18 @@ def _emit(session: OrmSession) -> None:
         )
 
 
-def _forget(session: OrmSession, *_args: Any) -> None:
+def _forget(session: OrmSession, previous_transaction: Any) -> None:
+    """The whole transaction was rolled back: its assignments never happened. A rolled-back
+    savepoint (e.g. an automation rule that failed) keeps what was collected before it."""
+    if previous_transaction.nested or previous_transaction.parent is not None:
+        return
     session.info.pop(_PENDING, None)
 
 
 for _name, _fn in (
     ("before_flush", _collect),
     ("before_commit", _emit),
-    ("after_rollback", _forget),
+    ("after_soft_rollback", _forget),
 ):
     if not event.contains(OrmSession, _name, _fn):
         event.listen(OrmSession, _name, _fn)

@@ -226,3 +226,24 @@ def test_notification_writes_are_audited(session, team):
         .order_by(AuditEntry.id)
     ).all()
     assert entries == [("create", note.id), ("mark_read", None)]
+
+
+def test_a_rolled_back_savepoint_keeps_the_assignment_made_before_it(session, team):
+    ann, ben = team["ann"], team["ben"]
+    writes.create(session, Ticket(subject="Kettle leaks", assignee_id=ben.id), actor_id=ann.id)
+    session.flush()
+    savepoint = session.begin_nested()
+    writes.create(session, Ticket(subject="Undone", assignee_id=ben.id), actor_id=ann.id)
+    session.flush()
+    savepoint.rollback()
+    session.commit()
+    assert [n.values["title"] for n in _mine(session, ben)] == ["Kettle leaks"]
+
+
+def test_a_rolled_back_transaction_notifies_nobody(session, team):
+    ann, ben = team["ann"], team["ben"]
+    writes.create(session, Ticket(subject="Never saved", assignee_id=ben.id), actor_id=ann.id)
+    session.flush()
+    session.rollback()
+    session.commit()
+    assert _mine(session, ben) == []
