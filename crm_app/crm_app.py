@@ -139,7 +139,7 @@ app.add_page(
     tickets_page,
     route="/tickets",
     title="Tickets · Rapport",
-    on_load=[TicketsState.apply_query, TicketsState.load],
+    on_load=TicketsState.load,
 )
 app.add_page(
     new_ticket_page, route="/tickets/new", title="New ticket · Rapport", on_load=TicketNewState.load

@@ -64,9 +64,13 @@ class RecordListMixin(rx.State, mixin=True):
     def _filters(self):  # pragma: no cover - each list implements it
         raise NotImplementedError
 
+    def _from_query(self) -> None:
+        """A list that takes filters from its address (``?status=open``) sets them here."""
+
     @guarded()
     def load(self):
         """The page's on-load: the list first, then the filter choices (sent if changed)."""
+        self._from_query()
         if time.monotonic() - self._prefetched_at < PREFETCH_FRESH_S:
             self._prefetched_at = 0.0
             return

@@ -197,8 +197,7 @@ class TicketsState(RecordListMixin, AppState):
         }
         self._update(options=options)
 
-    @guarded()
-    def apply_query(self):
+    def _from_query(self) -> None:
         """``/tickets?view=sla&contact=12&status=open…``: a link from elsewhere (a customer's
         page, a chart) opens the queue filtered; without a query the last filters stay."""
         query = self.router.url.query_parameters

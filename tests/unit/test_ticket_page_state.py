@@ -234,7 +234,6 @@ def test_a_link_with_a_query_opens_the_queue_filtered(world):
     router = queue.router
     url = ReflexURL(f"http://localhost/tickets?contact={contact_id}&view=all&junk=1")
     object.__setattr__(queue, "router", dataclasses.replace(router, url=url))
-    _call(queue, "apply_query")
     for _ in _call(queue, "load"):
         pass
     assert queue.filters == {"contact": str(contact_id), "view": "all"}
