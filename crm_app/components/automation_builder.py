@@ -6,6 +6,7 @@ import reflex as rx
 
 from crm_app.components.forms import field_label
 from crm_app.components.i18n import T
+from crm_app.services.i18n import N_
 from crm_app.state.automations import AutomationsState as S
 
 SELECT_STYLE = {
@@ -169,8 +170,8 @@ def _action_settings(row: rx.Var, index: rx.Var) -> rx.Component:
         (
             "create_task",
             rx.hstack(
-                _text(row, index, "title", "Task title", width="260px"),
-                _text(row, index, "due_days", "Due in days", type="number", width="90px"),
+                _text(row, index, "title", N_("Task title"), width="260px"),
+                _text(row, index, "due_days", N_("Due in days"), type="number", width="90px"),
                 _who(row, index, "assignee"),
                 wrap="wrap",
             ),
@@ -184,7 +185,7 @@ def _action_settings(row: rx.Var, index: rx.Var) -> rx.Component:
                     lambda v: S.set_action(index, "role", v),
                     blank=True,
                 ),
-                _text(row, index, "region", "Region (optional)", width="160px"),
+                _text(row, index, "region", N_("Region (optional)"), width="160px"),
             ),
         ),
         (
@@ -237,7 +238,7 @@ def _action_settings(row: rx.Var, index: rx.Var) -> rx.Component:
                     row,
                     index,
                     "url",
-                    "Web address",
+                    N_("Web address"),
                     placeholder="https://example.com/hook",
                     width="360px",
                     dir="ltr",

@@ -7,6 +7,7 @@ import reflex as rx
 from crm_app.components.automation_builder import SELECT_STYLE, select
 from crm_app.components.forms import field_label
 from crm_app.components.i18n import T
+from crm_app.services.i18n import N_
 from crm_app.state.automations import AutomationsState
 from crm_app.state.lead_forms import LeadFormsState as S
 
@@ -81,10 +82,10 @@ def form_builder() -> rx.Component:
             rx.vstack(
                 rx.grid(
                     _text("name", "Name"),
-                    _text("slug", "Address (blank: from the name)", dir="ltr"),
-                    _text("title", "Heading on the form"),
-                    _text("source", "Source of new contacts"),
-                    _text("tags", "Tags for new contacts (comma-separated)"),
+                    _text("slug", N_("Address (blank: from the name)"), dir="ltr"),
+                    _text("title", N_("Heading on the form")),
+                    _text("source", N_("Source of new contacts")),
+                    _text("tags", N_("Tags for new contacts (comma-separated)")),
                     rx.box(
                         field_label(T("Owner of new contacts"), "lf-owner"),
                         rx.el.select(
@@ -128,7 +129,7 @@ def form_builder() -> rx.Component:
                     _error("fields"),
                     width="100%",
                 ),
-                _text("thank_you", "Thank-you message"),
+                _text("thank_you", N_("Thank-you message")),
                 rx.hstack(
                     rx.button(
                         T("Cancel"), variant="soft", color_scheme="gray", on_click=S.close_form
