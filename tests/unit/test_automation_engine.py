@@ -246,7 +246,8 @@ class _Hook(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def hook_server():
+def hook_server(monkeypatch):
+    monkeypatch.setenv("RAPPORT_WEBHOOK_ALLOW_PRIVATE", "1")  # the server is on loopback
     _Hook.received, _Hook.status = [], 200
     server = HTTPServer(("127.0.0.1", 0), _Hook)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -15,7 +15,7 @@ from .. import tags
 from ..contacts import STAGES
 from ..errors import ValidationError
 from ..i18n import N_
-from . import round_robin
+from . import round_robin, url_guard
 from .actions import (
     ADD_TAG,
     ASSIGN_OWNER,
@@ -53,10 +53,13 @@ def _clean_field(session: Session, entity: str, row: dict[str, Any]) -> dict[str
 
 
 def clean_url(raw: Any) -> str:
+    """An http(s) address of a public host (see url_guard); raises ValidationError."""
     url = str(raw or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
         raise _bad(N_("Enter a web address starting with http:// or https://."))
+    if url_guard.refused_at_save(url):
+        raise _bad(url_guard.NOT_PUBLIC)
     return url
 
 

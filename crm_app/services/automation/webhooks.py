@@ -5,13 +5,17 @@ The body is fixed when the rule runs: ``{"rule", "trigger", "event", "entity", "
 posts it with a short timeout; a 2xx answer is success; a network error or a 5xx or 429 is
 retried with the job runner's back-off (``MAX_ATTEMPTS`` in all); any other status fails at
 once. The result is added to the run's log.
+
+The send resolves the host and refuses (at once, no retry) a name that is or resolves to a
+local or private address unless the installation allows it (see ``url_guard``); it then
+connects to the address it checked, and follows no redirects (a 3xx fails like a 4xx).
 """
 
 from __future__ import annotations
 
+import http.client
 import json
-import urllib.error
-import urllib.request
+import socket
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -22,7 +26,7 @@ from sqlmodel import Session
 from crm_app.models import AutomationRun, Job
 
 from .. import jobs
-from . import runs
+from . import runs, url_guard
 from .conditions import MODELS
 
 if TYPE_CHECKING:
@@ -78,22 +82,39 @@ def _log(session: Session, run_id: Any, line: runs.Line) -> None:
         session.add(run)
 
 
+def _pinned(address: str):
+    """A connection factory that ignores the host name and dials the checked address."""
+
+    def create(addr: tuple[str, int], timeout: Any = None, source: Any = None) -> socket.socket:
+        return socket.create_connection((address, addr[1]), timeout, source)
+
+    return create
+
+
 def post(url: str, body: dict[str, Any], timeout: float = TIMEOUT_SECONDS) -> int:
-    """POST ``body`` as JSON; returns the HTTP status (raises URLError on network errors)."""
-    if urlsplit(url).scheme not in ("http", "https"):
+    """POST ``body`` as JSON; returns the HTTP status (redirects are not followed).
+
+    Raises UnsafeAddress for a non-public host (unless allowed), OSError or HTTPException
+    on network errors, ValueError for a non-http(s) address.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
         raise ValueError("only http and https addresses are called")
+    address = url_guard.checked_addresses(url)[0]
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    conn = cls(host, port, timeout=timeout)
+    conn._create_connection = _pinned(address)  # type: ignore[attr-defined]
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     data = json.dumps(body, ensure_ascii=False, default=str).encode()
-    request = urllib.request.Request(  # noqa: S310 (the scheme is checked above)
-        url,
-        data=data,
-        method="POST",
-        headers={"Content-Type": "application/json", "User-Agent": "Rapport-CRM-automation"},
-    )
+    headers = {"Content-Type": "application/json", "User-Agent": "Rapport-CRM-automation"}
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        conn.request("POST", path, body=data, headers=headers)
+        with conn.getresponse() as response:
             return int(response.status)
-    except urllib.error.HTTPError as exc:
-        return int(exc.code)
+    finally:
+        conn.close()
 
 
 @jobs.job(KIND, lease=timedelta(seconds=60))
@@ -102,7 +123,10 @@ def webhook_job(session: Session, ctx: jobs.JobContext) -> None:
     run_id = ctx.payload.get("run_id")
     try:
         status = post(url, body)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except url_guard.UnsafeAddress as exc:
+        _log(session, run_id, (runs.WEBHOOK_ATTEMPT, {"attempt": ctx.attempt, "error": str(exc)}))
+        raise jobs.PermanentFailure(str(exc)) from exc
+    except (http.client.HTTPException, OSError, ValueError) as exc:
         _log(session, run_id, (runs.WEBHOOK_ATTEMPT, {"attempt": ctx.attempt, "error": str(exc)}))
         if ctx.last_attempt:
             raise jobs.PermanentFailure(str(exc)) from exc
