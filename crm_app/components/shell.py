@@ -8,24 +8,33 @@ from crm_app.components.global_search import global_search
 from crm_app.components.i18n import T, localized
 from crm_app.components.notification_bell import notification_bell
 from crm_app.services.i18n import N_
+from crm_app.services.permissions import Perm
 from crm_app.state.base import AppState
 from crm_app.state.companies import CompaniesState
 from crm_app.state.contacts import ContactsState
 from crm_app.state.pipeline import PipelineState
 from crm_app.state.tickets import TicketsState
 
-NAV: list[tuple[str, str, str]] = [
-    (N_("Dashboard"), "/", "layout-dashboard"),
-    (N_("My work"), "/my-work", "list-checks"),
-    (N_("Contacts"), "/contacts", "contact"),
-    (N_("Companies"), "/companies", "building-2"),
-    (N_("Pipeline"), "/pipeline", "kanban"),
-    (N_("Tickets"), "/tickets", "life-buoy"),
-    (N_("Analytics"), "/analytics", "chart-column"),
-    (N_("Marketing"), "/marketing", "megaphone"),
-    (N_("Automations"), "/automations", "workflow"),
-    (N_("Settings"), "/settings", "settings"),
+# (label, address, icon, the permission the page needs or None when any signed-in user may
+# open it); an entry is shown only to roles holding its permission (see the pages' on-load).
+NAV: list[tuple[str, str, str, Perm | None]] = [
+    (N_("Dashboard"), "/", "layout-dashboard", None),
+    (N_("My work"), "/my-work", "list-checks", None),
+    (N_("Contacts"), "/contacts", "contact", None),
+    (N_("Companies"), "/companies", "building-2", None),
+    (N_("Pipeline"), "/pipeline", "kanban", None),
+    (N_("Tickets"), "/tickets", "life-buoy", None),
+    (N_("Analytics"), "/analytics", "chart-column", Perm.REPORTS),
+    (N_("Marketing"), "/marketing", "megaphone", Perm.MARKETING),
+    (N_("Automations"), "/automations", "workflow", None),
+    (N_("Settings"), "/settings", "settings", None),
 ]
+
+
+def nav_entries(perms: list[str] | set[str]) -> list[str]:
+    """The addresses of the sidebar entries shown to a user holding ``perms``."""
+    return [href for _, href, _, perm in NAV if perm is None or perm.value in perms]
+
 
 # Lists whose data the click on their sidebar link starts loading, before the page mounts.
 PREFETCH = {
@@ -81,9 +90,18 @@ def nav_item(label: str, href: str, icon: str, active: bool) -> rx.Component:
     )
 
 
+def _shown(perm: Perm | None, item: rx.Component) -> rx.Component:
+    if perm is None:
+        return item
+    return rx.cond(AppState.user_perms.contains(perm.value), item)
+
+
 def nav_list(active: str) -> rx.Component:
     return rx.vstack(
-        *[nav_item(label, href, icon, label == active) for label, href, icon in NAV],
+        *[
+            _shown(perm, nav_item(label, href, icon, label == active))
+            for label, href, icon, perm in NAV
+        ],
         spacing="1",
         width="100%",
         padding_x="8px",

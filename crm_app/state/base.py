@@ -26,6 +26,8 @@ class AppState(rx.State):
     user_is_admin: bool = False
     user_can_write: bool = False
     user_can_export: bool = False
+    # The permissions (Perm values) of the caller's role: the sidebar shows what they allow.
+    user_perms: list[str] = []
     # The interface language: its code, its direction, and its catalog (msgid → text).
     locale: str = "en"
     text_dir: str = "ltr"
@@ -62,6 +64,9 @@ class AppState(rx.State):
                 user.role, Perm.TICKETS_WRITE
             )
             self.user_can_export = can(user.role, Perm.REPORTS)
+        perms = sorted(p.value for p in Perm if can(user.role, p))
+        if perms != self.user_perms:  # assigned only on change: no delta on every event
+            self.user_perms = perms
 
     @rx.var
     def user_initials(self) -> str:

@@ -54,7 +54,17 @@ def test_every_sidebar_page_opens_without_console_errors(
     for label in NAV:
         nav.get_by_role("link", name=label).click()
         expect(page.get_by_role("heading", name=label, exact=True).first).to_be_visible()
+    expect(nav.get_by_role("link", name="Marketing")).to_be_visible()  # an admin's page
     assert errors == []
+
+
+def test_the_sidebar_shows_a_sales_rep_only_the_pages_their_role_opens(
+    page: Page, base_url: str, running_app
+) -> None:
+    log_in(page, base_url, "anna@kestrel.example", "rapport-demo")  # a sales rep
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Automations")).to_be_visible()
+    expect(nav.get_by_role("link", name="Marketing")).to_have_count(0)
 
 
 def test_dashboard_figures_equal_the_database(page: Page, base_url: str, running_app) -> None:
