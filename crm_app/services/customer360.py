@@ -160,6 +160,26 @@ def aware(moment: datetime | None) -> datetime | None:
     return moment
 
 
+def purchase_reason(since: int, interval: int) -> Reason:
+    """The purchase rule's reason: ``since`` days after the last purchase, against the usual
+    ``interval`` (within it +10, later −10, twice or more −25 with ``times``)."""
+    if since <= interval:
+        return Reason(N_("Bought within the usual {interval} days"), 10, {"interval": interval})
+    if since >= 2 * interval:
+        return Reason(
+            N_(
+                "Last purchase {days} days ago: the usual interval ({interval} days) is overdue ×{times}"
+            ),
+            -25,
+            {"days": since, "interval": interval, "times": since // max(1, interval)},
+        )
+    return Reason(
+        N_("Last purchase {days} days ago, later than the usual {interval} days"),
+        -10,
+        {"days": since, "interval": interval},
+    )
+
+
 def health(
     *,
     now: datetime,
@@ -185,29 +205,7 @@ def health(
         gaps = [(b - a).days for a, b in zip(purchases, purchases[1:], strict=False)]
         gaps = [g for g in gaps if g > 0]
         interval = int(statistics.median(gaps)) if gaps else DEFAULT_INTERVAL_DAYS
-        since = (now - aware(purchases[-1])).days
-        if since <= interval:
-            reasons.append(
-                Reason(N_("Bought within the usual {interval} days"), 10, {"interval": interval})
-            )
-        elif since >= 2 * interval:
-            reasons.append(
-                Reason(
-                    N_(
-                        "Last purchase {days} days ago: the usual interval ({interval} days) is overdue ×{times}"
-                    ),
-                    -25,
-                    {"days": since, "interval": interval, "times": since // max(1, interval)},
-                )
-            )
-        else:
-            reasons.append(
-                Reason(
-                    N_("Last purchase {days} days ago, later than the usual {interval} days"),
-                    -10,
-                    {"days": since, "interval": interval},
-                )
-            )
+        reasons.append(purchase_reason((now - aware(purchases[-1])).days, interval))
     pressing = open_tickets.get("urgent", 0) + open_tickets.get("high", 0)
     if pressing:
         reasons.append(
