@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from crm_app.models import Contact, Deal, Stage, Ticket
+from crm_app.models import Company, Contact, Deal, Stage, Ticket
 
 from .. import customer360
 from .filters import Context
@@ -74,12 +74,20 @@ def _last_contacted(ctx: Context, index: pd.Index) -> pd.Series:
     company's latest over its contacts (customer-360's figures)."""
     s = ctx.session
     at = epoch(s, Contact.last_contacted_at)
+    latest = (
+        sa.select(sa.func.max(at))
+        .where(Contact.company_id == Company.id)
+        .correlate(Company)
+        .scalar_subquery()
+    )
     parts = [pd.Series(dtype=float)]
-    for kind, column, group in (("co", Contact.company_id, True), ("ct", Contact.id, False)):
+    for kind, query, column in (
+        ("co", sa.select(Company.id, latest), Company.id),
+        ("ct", sa.select(Contact.id, at), Contact.id),
+    ):
         ids = [int(k[3:]) for k in index if k.startswith(f"{kind}:")]
         for chunk in chunks(ids):
-            q = sa.select(column, sa.func.max(at) if group else at).where(column.in_(chunk))
-            df = frame(s, q.group_by(column) if group else q, ["id", "at"])
+            df = frame(s, query.where(column.in_(chunk)), ["id", "at"])
             keys = f"{kind}:" + df["id"].astype(str)
             parts.append(pd.Series(pd.to_numeric(df["at"]).to_numpy(), index=keys.to_numpy()))
     return pd.concat(parts).reindex(index)
