@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from crm_app.models import Company, Contact, Deal, Order, Stage
 
 from .. import customer360, money
-from .customer_health import chunks, customer_key_sql, health_frame, purchase_reasons_of
+from .customer_health import customer_key_sql, health_frame, purchase_reasons_of
 from .filters import Context
 from .sql import epoch, frame
 
@@ -64,38 +64,48 @@ def purchases(ctx: Context) -> pd.DataFrame:
 
 
 def _attributes(ctx: Context, keys: pd.Index) -> pd.DataFrame:
-    """name, country, industry, owner_id and lifecycle stage per key (the last contact, which
-    only the health needs, is read there)."""
+    """name, country, industry, owner_id, last contacted (epoch) and lifecycle stage per key."""
     s = ctx.session
     company_ids = [int(k[3:]) for k in keys if k.startswith("co:")]
     contact_ids = [int(k[3:]) for k in keys if k.startswith("ct:")]
     parts = []
-    for chunk in chunks(company_ids):
+    for chunk in _chunks(company_ids):
+        last = (
+            sa.select(sa.func.max(epoch(s, Contact.last_contacted_at)))
+            .where(Contact.company_id == Company.id)
+            .correlate(Company)
+            .scalar_subquery()
+        )
         q = sa.select(
-            Company.id, Company.name, Company.country, Company.industry, Company.owner_id
+            Company.id, Company.name, Company.country, Company.industry, Company.owner_id, last
         ).where(Company.id.in_(chunk))
-        df = frame(s, q, ["id", "name", "country", "industry", "owner_id"])
+        df = frame(s, q, ["id", "name", "country", "industry", "owner_id", "last_contacted"])
         parts.append(df.assign(customer="co:" + df["id"].astype(str), stage=None))
-    for chunk in chunks(contact_ids):
+    for chunk in _chunks(contact_ids):
         q = sa.select(
             Contact.id,
             Contact.first_name,
             Contact.last_name,
             Contact.country,
             Contact.owner_id,
+            epoch(s, Contact.last_contacted_at),
             Contact.lifecycle_stage,
         ).where(Contact.id.in_(chunk))
-        df = frame(s, q, ["id", "first", "last", "country", "owner_id", "stage"])
+        df = frame(s, q, ["id", "first", "last", "country", "owner_id", "last_contacted", "stage"])
         df["name"] = (df["first"].fillna("") + " " + df["last"].fillna("")).str.strip()
         parts.append(
             df.drop(columns=["first", "last"]).assign(
                 customer="ct:" + df["id"].astype(str), industry=None
             )
         )
-    columns = ["customer", "name", "country", "industry", "owner_id", "stage"]
+    columns = ["customer", "name", "country", "industry", "owner_id", "last_contacted", "stage"]
     if not parts:
         return pd.DataFrame(columns=columns).set_index("customer")
     return pd.concat(parts, ignore_index=True)[columns].set_index("customer")
+
+
+def _chunks(ids: list[int], size: int = 5000) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def _load_customers(ctx: Context) -> pd.DataFrame:
@@ -117,7 +127,7 @@ def _load_customers(ctx: Context) -> pd.DataFrame:
 
 def customers(ctx: Context) -> pd.DataFrame:
     """One row per customer (index: key) with first/last purchase (epoch), purchases,
-    lifetime value, name, country, industry, owner_id, stage (lifecycle)."""
+    lifetime value, name, country, industry, owner_id, last_contacted, stage."""
     return ctx.frame("customers.all", _load_customers)
 
 

@@ -2,7 +2,7 @@
 
 The rules are ``customer360.health``'s (see its module docstring), applied to whole columns
 instead of one customer at a time; the inputs come from a few set-based queries:
-    last contact   the contact's, or the latest of a company's contacts
+    last contact   the customers table's ``last_contacted`` (epoch seconds)
     purchases      the customer's orders in ``purchases`` (usual interval: the median of the
                    positive whole-day gaps, truncated; 90 days with none; days since the last)
     open tickets   urgent or high priority tickets not solved or closed, counted per customer
@@ -24,11 +24,11 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from crm_app.models import Company, Contact, Deal, Stage, Ticket
+from crm_app.models import Contact, Deal, Stage, Ticket
 
 from .. import customer360
 from .filters import Context
-from .sql import epoch, frame
+from .sql import frame
 
 DAY_US = 86_400_000_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -63,34 +63,6 @@ def customer_code_sql(model: Any) -> sa.ColumnElement[int]:
 def code_keys(codes: pd.Index) -> pd.Index:
     """``customer_code_sql`` numbers → customer keys."""
     return pd.Index([f"co:{c}" if c > 0 else f"ct:{-c}" for c in codes.astype(int)])
-
-
-def chunks(ids: list[int], size: int = 5000) -> list[list[int]]:
-    return [ids[i : i + size] for i in range(0, len(ids), size)]
-
-
-def _last_contacted(ctx: Context, index: pd.Index) -> pd.Series:
-    """Epoch seconds of each customer's last contact (NaN for never): a contact's own, a
-    company's latest over its contacts (customer-360's figures)."""
-    s = ctx.session
-    at = epoch(s, Contact.last_contacted_at)
-    latest = (
-        sa.select(sa.func.max(at))
-        .where(Contact.company_id == Company.id)
-        .correlate(Company)
-        .scalar_subquery()
-    )
-    parts = [pd.Series(dtype=float)]
-    for kind, query, column in (
-        ("co", sa.select(Company.id, latest), Company.id),
-        ("ct", sa.select(Contact.id, at), Contact.id),
-    ):
-        ids = [int(k[3:]) for k in index if k.startswith(f"{kind}:")]
-        for chunk in chunks(ids):
-            df = frame(s, query.where(column.in_(chunk)), ["id", "at"])
-            keys = f"{kind}:" + df["id"].astype(str)
-            parts.append(pd.Series(pd.to_numeric(df["at"]).to_numpy(), index=keys.to_numpy()))
-    return pd.concat(parts).reindex(index)
 
 
 def now_micros(now: datetime) -> int:
@@ -175,10 +147,10 @@ def _open_deals(ctx: Context) -> pd.Series:
 
 
 def health_frame(ctx: Context, table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` (customers, with their lifecycle ``stage``) → health, level and interval."""
+    """``table`` (customers: last_contacted, stage) → health, level and interval per row."""
     index = table.index
     now_us = now_micros(ctx.now)
-    last = micros(_last_contacted(ctx, index))
+    last = micros(table["last_contacted"])
     days = whole_days(now_us, last)
     points = np.where(last.isna(), -20, np.where(days <= 30, 10, np.where(days > 90, -15, 0)))
 
