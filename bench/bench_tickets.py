@@ -91,7 +91,7 @@ INIT_TICKETS_JS = """(() => {  // after bench_pages.INIT_JS: mirrors the tickets
     const view = (s.filters ?? {}).view || "all";
     if (q(`[data-testid="ticket-view-${view}"]`)?.dataset.state !== "active") return false;
     for (const [v, n] of Object.entries(s.view_counts ?? {})) {
-      if (text(q(`[data-testid="ticket-view-${v}"] .rt-Badge`)) !== n) return false;
+      if (text(q(`[data-testid="ticket-view-${v}"] .rp-view-count`)) !== n) return false;
     }
     if (!s.rows.length) return true;  // the empty state has no table
     const col = (s.columns ?? []).find((c) => c.id === s.sort);
@@ -508,8 +508,8 @@ def report(samples, server, load, facts, sizes, backlog, runs, warmup, wall_s) -
         "`result-count` reads the reply's label, the table has the reply's rows (every row's "
         "reference, in order), the active view tab and every tab's count are the reply's, and "
         "the sorted header shows the reply's sort and direction. The action: the sidebar "
-        "`click` (the link prefetches the queue); a view tab's `pointerdown` (Radix tabs switch "
-        "on mousedown); the `pointerup` of a header, the Next page button or a select option; "
+        "`click` (the link prefetches the queue); a view tab's `pointerdown` (the tab switches on "
+        "its click, so the press is included); the `pointerup` of a header, the Next page button or a select option; "
         "for the search box the websocket send of the `set_filter` event (after the 300 ms "
         "debounce).",
         "",

@@ -30,23 +30,27 @@ def _set(name: str):
 
 
 def view_tabs() -> rx.Component:
+    """The queue's views as plain HTML tabs (styled in rapport.css): lighter to mount than
+    Radix tabs, which matters on the page's first paint (docs/performance.md)."""
+
     def tab(view: str) -> rx.Component:
-        return rx.tabs.trigger(
-            rx.hstack(
-                T(VIEW_LABELS[view]),
-                rx.badge(S.view_counts.get(view, ""), variant="soft", radius="full", size="1"),
-                spacing="2",
-                align="center",
-            ),
-            value=view,
+        active = S.view == view
+        return rx.el.button(
+            T(VIEW_LABELS[view]),
+            rx.el.span(S.view_counts.get(view, ""), class_name="rp-view-count"),
+            type="button",
+            role="tab",
+            aria_selected=active,
+            data_state=rx.cond(active, "active", "inactive"),
+            on_click=S.show_view(view),
+            class_name="rp-view-tab",
             data_testid=f"ticket-view-{view}",
         )
 
-    return rx.tabs.root(
-        rx.tabs.list(*[tab(v) for v in ("mine", "unassigned", "sla", "all")]),
-        value=S.view,
-        on_change=S.show_view,
-        width="100%",
+    return rx.el.div(
+        *[tab(v) for v in ("mine", "unassigned", "sla", "all")],
+        role="tablist",
+        class_name="rp-view-tabs",
     )
 
 

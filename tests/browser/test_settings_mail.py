@@ -70,9 +70,15 @@ def test_save_smtp_settings_and_send_a_test_mail(
     page.get_by_test_id("send-test-mail").click()
     expect(page.get_by_test_id("test-result")).to_contain_text("Sent to")
     expect(page.get_by_test_id("test-result")).to_contain_text(ADMIN[0])
-    assert len(box.received) == 1
-    assert box.received[0][1] == [ADMIN[0]]
-    assert box.message()["Subject"] == "Test message from Rapport"
+    # Only the test mail counts: mails queued by earlier tests (campaigns, replies, rules)
+    # that waited for a working server may arrive now through the app's job runner too.
+    tests = [
+        (rcpt, box.message(i))
+        for i, (_sender, rcpt, _raw) in enumerate(box.received)
+        if box.message(i)["Subject"] == "Test message from Rapport"
+    ]
+    assert len(tests) == 1
+    assert tests[0][0] == [ADMIN[0]]
 
     # With the server gone, the reason shows instead.
     page.get_by_label("Port").fill(str(free_port()))
