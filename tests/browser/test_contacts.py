@@ -107,6 +107,8 @@ def test_custom_field_appears_on_the_form_and_filters(page: Page, base_url: str)
     dialog.get_by_test_id("save-contact").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
     page.goto(f"{base_url}/contacts")
+    # the list has loaded (the page is hydrated): a click before that can be lost
+    expect(page.get_by_test_id("contacts-table-row").first).to_be_visible()
 
     page.get_by_role("button", name="More filters").click()
     page.get_by_role("combobox", name="Custom field").click()
