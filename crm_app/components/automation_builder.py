@@ -90,6 +90,30 @@ def _trigger_config() -> rx.Component:
     )
 
 
+def _field_value(row: rx.Var, index: rx.Var, value_input: rx.Component) -> rx.Component:
+    """The value of a field condition: a list where the field holds a choice (a user, a
+    stage, a lifecycle stage, yes or no), else typed text."""
+
+    def pick(options: rx.Var, label: str) -> rx.Component:
+        return select(
+            options,
+            row["value"],
+            lambda v: S.set_condition(index, "value", v),
+            blank=True,
+            aria_label=T(label),
+            id="condition-value-" + index.to(str),
+        )
+
+    return rx.match(
+        row["field"],
+        ("owner_id", "assignee_id", pick(S.user_options, N_("User"))),
+        ("stage_id", pick(S.stage_options, N_("Stage"))),
+        ("lifecycle_stage", pick(S.lifecycle_options, N_("Lifecycle stage"))),
+        ("consent_email", pick(S.yes_no_options, N_("Value"))),
+        value_input,
+    )
+
+
 def _condition_row(row: rx.Var, index: rx.Var) -> rx.Component:
     value_input = rx.input(
         value=row["value"],
@@ -124,9 +148,15 @@ def _condition_row(row: rx.Var, index: rx.Var) -> rx.Component:
                 ),
             ),
             rx.hstack(
-                select(S.field_options, row["field"], lambda v: S.set_condition(index, "field", v)),
+                select(
+                    S.field_options,
+                    row["field"],
+                    lambda v: S.set_condition(index, "field", v),
+                    aria_label=T("Field"),
+                    id="rule-field-" + index.to(str),
+                ),
                 select(S.op_options, row["op"], lambda v: S.set_condition(index, "op", v)),
-                value_input,
+                _field_value(row, index, value_input),
             ),
         ),
         rx.icon_button(

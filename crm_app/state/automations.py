@@ -33,6 +33,7 @@ CONDITION_KEYS = ("kind", "field", "op", "value")
 OUTCOME_LABELS = {"ok": N_("Done"), "failed": N_("Failed"), "skipped": N_("Skipped")}
 CLOSED_LABELS = {"any": N_("Won or lost"), "won": N_("Won"), "lost": N_("Lost")}
 RECORD_PATHS = {"contacts": "/contacts/", "deals": "/deals/", "tickets": "/tickets/"}
+RECORD_LABELS = {"contacts": N_("Contact"), "deals": N_("Deal"), "tickets": N_("Ticket")}
 
 
 def _opts(pairs) -> list[dict[str, str]]:
@@ -94,6 +95,7 @@ class AutomationsState(AppState):
     role_options: list[dict[str, str]] = []
     template_options: list[dict[str, str]] = []
     lifecycle_options: list[dict[str, str]] = []
+    yes_no_options: list[dict[str, str]] = []
 
     # --- reading -------------------------------------------------------------------------------
     def _reload(self) -> None:
@@ -131,6 +133,7 @@ class AutomationsState(AppState):
         self.kind_options = _opts((k, t(v)) for k, v in condition_rules.KINDS.items())
         self.outcome_options = _opts((k, t(v)) for k, v in CLOSED_LABELS.items())
         self.lifecycle_options = _opts((k, t(v)) for k, v in list_views.STAGE_LABELS.items())
+        self.yes_no_options = _opts((("true", t(N_("Yes"))), ("false", t(N_("No")))))
         self.role_options = _opts((r.value, t(ROLE_LABELS[r])) for r in Role if r != Role.READ_ONLY)
         with session_scope() as session:
             stages = session.execute(
@@ -181,7 +184,9 @@ class AutomationsState(AppState):
                 "at": formatting.when(r.started_at, tz, self.locale),
                 "outcome": r.outcome,
                 "outcome_label": self._t(OUTCOME_LABELS.get(r.outcome, r.outcome)),
-                "record": f"{r.entity[:-1]} #{r.record_id}" if r.record_id else "—",
+                "record": f"{self._t(RECORD_LABELS.get(r.entity, r.entity))} #{r.record_id}"
+                if r.record_id
+                else "—",
                 "link": f"{RECORD_PATHS.get(r.entity, '/')}{r.record_id}" if r.record_id else "",
                 "event": r.event_key,
                 "detail": r.detail,
@@ -290,6 +295,8 @@ class AutomationsState(AppState):
         if key == "kind":  # a sensible operator for the new kind
             row["op"] = {"tag": "has", "segment": "in"}.get(str(value), "eq")
             row["value"] = ""
+        elif key == "field" and value != rows[index].get("field"):
+            row["value"] = ""  # a user, a stage or text: the old value may not fit the new field
         rows[index] = row
         self.b_conditions = rows
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from crm_app.db import session_scope
-from crm_app.models import AutomationRule, Contact, ContactEmail
+from crm_app.models import AutomationRule, Contact, ContactEmail, User
 from crm_app.services import contacts
 
 from .test_app import log_in
@@ -30,6 +30,13 @@ def test_a_rule_built_in_the_ui_tags_a_new_contact_and_logs_the_run(
     page.locator("#new-rule").click()
     page.locator("#rule-name").fill(name)
     page.locator("#rule-trigger").select_option("contact_created")
+    # Only the admin's contacts: the owner is picked from the list of users.
+    with session_scope(running_app.db_url) as session:
+        admin = session.execute(sa.select(User).where(User.email == ADMIN[0])).scalar_one()
+        admin_id, admin_name = admin.id, admin.name
+    page.get_by_role("button", name="Add condition").click()
+    page.locator("#rule-field-0").select_option("owner_id")
+    page.locator("#condition-value-0").select_option(label=admin_name)
     page.locator("#action-kind-0").select_option("add_tag")
     page.locator("#action-tag").fill(tag)
     page.locator("#rule-save").click()
@@ -45,7 +52,9 @@ def test_a_rule_built_in_the_ui_tags_a_new_contact_and_logs_the_run(
             is not None
         )
         contact = contacts.create_contact(
-            session, contacts.ContactInput(first_name="Automated", last_name=tag), actor_id=None
+            session,
+            contacts.ContactInput(first_name="Automated", last_name=tag, owner_id=admin_id),
+            actor_id=None,
         )
         session.flush()
         contact_id = contact.id

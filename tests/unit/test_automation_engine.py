@@ -133,6 +133,7 @@ def test_a_rule_never_triggers_itself(session, people, stages):
         triggers.DEAL_STAGE_CHANGED,
         [{"kind": "update_field", "field": "stage_id", "value": str(stages["Won"].id)}],
         config={"stage_id": None},
+        name="Move to Won",
     )
     won = rule(session, triggers.DEAL_CLOSED, [{"kind": "add_tag", "tag": "customer"}])
     contact = new_contact(session)
@@ -145,7 +146,8 @@ def test_a_rule_never_triggers_itself(session, people, stages):
     assert session.get(Deal, deal.id).stage_id == stages["Won"].id
     mine = runs(session, mover)
     assert [r.outcome for r in mine] == ["ok", "skipped"]
-    assert detail(mine[1]).startswith("Not run: this event was caused by the rule itself")
+    # The chain names the rules (user text, the same in every language), not "rule 3".
+    assert detail(mine[1]) == "Not run: this event was caused by the rule itself (“Move to Won”)."
     assert mine[1].depth == 1
     [closed] = runs(session, won)  # another rule may follow the first one's write
     assert closed.outcome == "ok" and closed.depth == 1
@@ -159,17 +161,23 @@ def test_two_rules_cannot_ping_pong(session, people, stages):
         triggers.DEAL_STAGE_CHANGED,
         [{"kind": "update_field", "field": "stage_id", "value": str(proposal.id)}],
         config={"stage_id": new.id},
+        name="To proposal",
     )
     b = rule(
         session,
         triggers.DEAL_STAGE_CHANGED,
         [{"kind": "update_field", "field": "stage_id", "value": str(new.id)}],
         config={"stage_id": proposal.id},
+        name="Back to new",
     )
     deal = deals.create_deal(session, DealInput(title="Ping", stage_id=new.id), actor_id=None)
     session.commit()
     assert [r.outcome for r in runs(session, a)] == ["ok", "skipped"]
     assert [r.outcome for r in runs(session, b)] == ["ok"]
+    skipped = runs(session, a)[1]
+    chain = "(“To proposal” → “Back to new”)"
+    assert detail(skipped).endswith(chain + ".")
+    assert "rule" not in plain(automation.runs.render(skipped.detail, "et")).split("(")[1]
     assert session.get(Deal, deal.id).stage_id == new.id  # A → Proposal, B → New, A stops
 
 

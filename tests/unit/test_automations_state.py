@@ -121,3 +121,39 @@ def test_a_manager_builds_a_lead_form_and_gets_its_embed_code(db_url: str, token
         form = s.execute(sa.select(LeadForm)).scalar_one()
         assert form.fields[0] == {"field": "first_name", "label": "", "required": True}
         assert len(form.fields) == 6  # the five defaults and the added one
+
+
+def test_an_owner_condition_picks_a_user_from_the_list(db_url: str, tokens: dict) -> None:
+    """The owner / assignee of a condition is chosen among the active users (not an id typed
+    as text); changing the field clears a value that belonged to the old one."""
+    state = _as(S, tokens["manager"])
+    _call(state, "load")
+    _call(state, "new_rule")
+    _call(state, "set_name", "Tag the sales rep's contacts")
+    _call(state, "add_condition")
+    _call(state, "set_condition", 0, "field", "source")
+    _call(state, "set_condition", 0, "value", "web form")
+    _call(state, "set_condition", 0, "field", "owner_id")
+    assert state.b_conditions[0]["value"] == ""
+    users_listed = {o["label"]: o["value"] for o in state.user_options}
+    assert {"manager user", "sales user"} <= set(users_listed)
+    assert [o["value"] for o in state.yes_no_options] == ["true", "false"]
+    _call(state, "set_condition", 0, "value", users_listed["sales user"])
+    _call(state, "set_action", 0, "kind", "add_tag")
+    _call(state, "set_action", 0, "tag", "rep")
+    _call(state, "save_rule")
+    assert state.b_errors == {}
+    with Session(get_engine(db_url)) as s:
+        sales_id, manager_id = int(users_listed["sales user"]), int(users_listed["manager user"])
+        made = {}
+        for name, owner in (("Theirs", sales_id), ("Mine", manager_id)):
+            c = contacts.create_contact(
+                s, contacts.ContactInput(first_name=name, owner_id=owner), actor_id=None
+            )
+            s.commit()
+            made[name] = c.id
+        tagged = s.execute(sa.select(ContactTag.contact_id).join(Tag)).scalars().all()
+        assert tagged == [made["Theirs"]]
+    _call(state, "show_runs", int(state.rules[0]["id"]))
+    records = sorted(r["record"] for r in state.run_log)
+    assert records == sorted(f"Contact #{i}" for i in made.values())  # not "contact #3"

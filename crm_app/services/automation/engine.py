@@ -101,7 +101,7 @@ def run_rule(session: Session, rule: AutomationRule, ev: Event) -> AutomationRun
         return None
     if rule.id in ev.chain or len(ev.chain) >= MAX_DEPTH:
         why = runs.LOOP_PREVENTED if rule.id in ev.chain else runs.TOO_DEEP
-        _finish(run, SKIPPED, [(why, {"chain": _chain(ev.chain)})])
+        _finish(run, SKIPPED, [(why, {"chain": _chain(session, ev.chain)})])
         return run
     lines: list[runs.Line] = []
     done, kind = 0, ""
@@ -138,8 +138,15 @@ def run_rule(session: Session, rule: AutomationRule, ev: Event) -> AutomationRun
     return run
 
 
-def _chain(chain: tuple[int, ...]) -> str:
-    return " → ".join(f"rule {i}" for i in chain) or "—"
+def _chain(session: Session, chain: tuple[int, ...]) -> str:
+    """The rules of a chain by name, in quotes (``#<id>`` for a rule since deleted): user text
+    and numbers only, so the log line reads the same in every language."""
+    names = dict(
+        session.execute(
+            sa.select(AutomationRule.id, AutomationRule.name).where(AutomationRule.id.in_(chain))
+        ).all()
+    )
+    return " → ".join(f"“{names[i]}”" if names.get(i) else f"#{i}" for i in chain) or "—"
 
 
 def dispatch(session: Session, events: list[Event]) -> list[AutomationRun]:
