@@ -92,7 +92,8 @@ def _trigger_config() -> rx.Component:
 
 def _field_value(row: rx.Var, index: rx.Var, value_input: rx.Component) -> rx.Component:
     """The value of a field condition: a list where the field holds a choice (a user, a
-    stage, a lifecycle stage, yes or no), else typed text."""
+    stage, a lifecycle stage, yes or no, a ticket's priority, status or channel), else typed
+    text. (Only tickets have priority, status and channel fields to compare.)"""
 
     def pick(options: rx.Var, label: str) -> rx.Component:
         return select(
@@ -110,6 +111,9 @@ def _field_value(row: rx.Var, index: rx.Var, value_input: rx.Component) -> rx.Co
         ("stage_id", pick(S.stage_options, N_("Stage"))),
         ("lifecycle_stage", pick(S.lifecycle_options, N_("Lifecycle stage"))),
         ("consent_email", pick(S.yes_no_options, N_("Value"))),
+        ("priority", pick(S.priority_options, N_("Priority"))),
+        ("status", pick(S.status_options, N_("Status"))),
+        ("channel", pick(S.channel_options, N_("Channel"))),
         value_input,
     )
 

@@ -21,6 +21,7 @@ from crm_app.services.i18n import N_
 from crm_app.services.permissions import ROLE_LABELS, Perm, can
 
 from . import list_views
+from . import tickets as ticket_labels
 from .base import AppState
 from .guard import caller, guarded
 
@@ -96,6 +97,9 @@ class AutomationsState(AppState):
     template_options: list[dict[str, str]] = []
     lifecycle_options: list[dict[str, str]] = []
     yes_no_options: list[dict[str, str]] = []
+    priority_options: list[dict[str, str]] = []
+    status_options: list[dict[str, str]] = []
+    channel_options: list[dict[str, str]] = []
 
     # --- reading -------------------------------------------------------------------------------
     def _reload(self) -> None:
@@ -134,6 +138,9 @@ class AutomationsState(AppState):
         self.outcome_options = _opts((k, t(v)) for k, v in CLOSED_LABELS.items())
         self.lifecycle_options = _opts((k, t(v)) for k, v in list_views.STAGE_LABELS.items())
         self.yes_no_options = _opts((("true", t(N_("Yes"))), ("false", t(N_("No")))))
+        self.priority_options = _opts((k, t(v)) for k, v in ticket_labels.PRIORITY_LABELS.items())
+        self.status_options = _opts((k, t(v)) for k, v in ticket_labels.STATUS_LABELS.items())
+        self.channel_options = _opts((k, t(v)) for k, v in ticket_labels.CHANNEL_LABELS.items())
         self.role_options = _opts((r.value, t(ROLE_LABELS[r])) for r in Role if r != Role.READ_ONLY)
         with session_scope() as session:
             stages = session.execute(

@@ -157,3 +157,37 @@ def test_an_owner_condition_picks_a_user_from_the_list(db_url: str, tokens: dict
     _call(state, "show_runs", int(state.rules[0]["id"]))
     records = sorted(r["record"] for r in state.run_log)
     assert records == sorted(f"Contact #{i}" for i in made.values())  # not "contact #3"
+
+
+def test_a_ticket_priority_condition_is_picked_from_the_translated_list(
+    db_url: str, tokens: dict
+) -> None:
+    from crm_app.services.tickets.editing import TicketInput, create_ticket
+
+    state = _as(S, tokens["manager"])
+    _call(state, "load")
+    _call(state, "new_rule")
+    _call(state, "set_name", "Urgent tickets")
+    _call(state, "set_trigger", "ticket_created")
+    _call(state, "add_condition")
+    _call(state, "set_condition", 0, "field", "priority")
+    priorities = {o["label"]: o["value"] for o in state.priority_options}
+    assert priorities == {"Low": "low", "Normal": "normal", "High": "high", "Urgent": "urgent"}
+    assert {o["value"] for o in state.status_options} >= {"new", "on_hold", "solved"}
+    _call(state, "set_condition", 0, "value", priorities["Urgent"])
+    _call(state, "set_action", 0, "kind", "add_tag")
+    _call(state, "set_action", 0, "tag", "urgent-customer")
+    _call(state, "save_rule")
+    assert state.b_errors == {}
+    with Session(get_engine(db_url)) as s:
+        made = {}
+        for priority in ("normal", "urgent"):
+            ticket = create_ticket(
+                s,
+                TicketInput(subject=priority, email=f"{priority}@example.com", priority=priority),
+                actor_id=None,
+            )
+            s.commit()
+            made[priority] = ticket.contact_id
+        tagged = s.execute(sa.select(ContactTag.contact_id).join(Tag)).scalars().all()
+        assert tagged == [made["urgent"]]
