@@ -9,10 +9,13 @@ import reflex as rx
 
 from crm_app.db import session_scope
 from crm_app.services import formatting, i18n, users
+from crm_app.services.customer360 import aware
 from crm_app.services.errors import NotFound, ValidationError
 from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm, can
 from crm_app.services.tickets import detail, editing
+from crm_app.services.tickets.calendar import load_calendar
+from crm_app.services.tickets.reference import ticket_reference as reference
 
 from . import list_views
 from .base import AppState
@@ -24,7 +27,6 @@ from .tickets import (
     PRIORITY_TONES,
     STATUS_LABELS,
     STATUS_TONES,
-    reference,
 )
 
 NONE = "__none__"
@@ -55,11 +57,11 @@ def _mail_label(comment) -> str:
 EDITABLE = ("status", "priority", "channel", "category", "assignee_id")
 
 
-def sla_rows(ticket, now: datetime, locale: str) -> list[dict[str, str]]:
+def sla_rows(ticket, now: datetime, locale: str, calendar) -> list[dict[str, str]]:
     """Each SLA target as the page shows it: label, due time, state text and tone."""
     from crm_app.services.tickets import sla
 
-    state = sla.sla_state(ticket, now)
+    state = sla.sla_state(ticket, now, calendar=calendar)
     out = []
     for target in (state.first_response, state.resolution):
         if target.due_at is None:
@@ -157,13 +159,13 @@ class TicketPageState(AppState):
                     "channel": i18n.gettext(CHANNEL_LABELS.get(t.channel, t.channel), loc),
                     "assignee": d.assignee,
                 }
-                self.created = formatting.when(detail._aware(t.created_at), me.time_zone, loc)
-                self.sla = sla_rows(t, now, loc)
+                self.created = formatting.when(aware(t.created_at), me.time_zone, loc)
+                self.sla = sla_rows(t, now, loc, load_calendar(session))
                 self.csat = (
                     {
                         "score": str(t.csat_score),
                         "comment": t.csat_comment or "",
-                        "at": formatting.when(detail._aware(t.csat_at), me.time_zone, loc)
+                        "at": formatting.when(aware(t.csat_at), me.time_zone, loc)
                         if t.csat_at
                         else "",
                     }

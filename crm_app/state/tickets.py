@@ -71,11 +71,6 @@ SORT_OF |= {k: k for k in ("customer", "status", "priority", "assignee")}
 BULK_STATUSES = ("open", "pending", "on_hold", "solved", "closed")
 
 
-def reference(ticket_id: int) -> str:
-    """How a ticket is named to people (the same everywhere: queue, page, mails)."""
-    return ticket_reference(ticket_id)
-
-
 def ticket_filters(form: dict[str, str]) -> TicketFilters:
     owner = form.get("owner", "")
 
@@ -130,7 +125,7 @@ def ticket_cells(row: TicketRow, me, now: datetime) -> dict[str, str]:
     return {
         "id": str(row.id),
         "name": row.subject,
-        "initials": reference(row.id),
+        "initials": ticket_reference(row.id),
         "customer": row.customer,
         "company": row.company,
         "status": i18n.gettext(STATUS_LABELS.get(row.status, row.status), loc),
@@ -250,7 +245,7 @@ class TicketsState(RecordListMixin, AppState):
             ticket_id, why = next(iter(result.errors.items()))
             problem = self._t(N_("Nothing was changed: {reference}: {reason}"))
             return rx.toast.error(
-                problem.format(reference=reference(ticket_id), reason=self._t(why))
+                problem.format(reference=ticket_reference(ticket_id), reason=self._t(why))
             )
         self.selected = []
         self._reload()

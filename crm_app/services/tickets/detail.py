@@ -4,15 +4,16 @@ and the customer's context (contact, company, open deals, recent tickets)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from crm_app.models import Company, Contact, Ticket, TicketComment, User
+from crm_app.models import Company, Ticket, TicketComment, User
 
 from .. import related_records
+from ..customer360 import aware
 from ..errors import NotFound
 
 COMMENT_LIMIT = 200
@@ -49,13 +50,7 @@ class TicketDetail:
     merged_into_id: int | None
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def comments_of(session: Session, ticket_id: int) -> list[Comment]:
+def conversation_of(session: Session, ticket_id: int) -> list[Comment]:
     """The conversation, oldest first (the last ``COMMENT_LIMIT`` entries)."""
     from crm_app.models import MailMessage
 
@@ -73,7 +68,7 @@ def comments_of(session: Session, ticket_id: int) -> list[Comment]:
             author=name or "",
             body=c.body,
             is_public=c.is_public,
-            created_at=_aware(c.created_at),
+            created_at=aware(c.created_at),
             mail_status=status or "",
         )
         for c, name, status in session.execute(q)
@@ -133,22 +128,7 @@ def ticket_detail(session: Session, ticket_id: int) -> TicketDetail:
     return TicketDetail(
         ticket=ticket,
         assignee=assignee,
-        comments=comments_of(session, ticket_id),
+        comments=conversation_of(session, ticket_id),
         customer=customer_of(session, ticket),
         merged_into_id=ticket.merged_into_id,
     )
-
-
-def contact_choices(session: Session, text: str, limit: int = 8) -> list[tuple[int, str]]:
-    """Contacts matching ``text`` (name or e-mail) for the new-ticket form's customer picker."""
-    from .. import search
-
-    ids = search.contact_match_ids(session, text, ranked=True)
-    if ids is None:
-        return []
-    q = (
-        sa.select(Contact.id, Contact.first_name, Contact.last_name)
-        .where(Contact.id.in_(ids.limit(limit).scalar_subquery()))
-        .limit(limit)
-    )
-    return [(i, f"{f} {ln}".strip()) for i, f, ln in session.execute(q)]

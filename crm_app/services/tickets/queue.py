@@ -26,6 +26,7 @@ from sqlmodel import Session
 from crm_app.models import Company, Contact, Ticket, TicketStatus, User
 
 from .. import search
+from ..customer360 import aware
 from ..query_paging import (
     Page,
     Tier,
@@ -96,12 +97,6 @@ class TicketRow:
     next_due_at: datetime | None
     sla_breached: bool
     csat_score: int | None
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def next_due() -> ColumnElement[Any]:
@@ -269,7 +264,7 @@ def _rows(session: Session, ids: list[int]) -> list[TicketRow]:
     for row in session.execute(query):
         values = dict(row._mapping)
         for key in ("created_at", "updated_at", "next_due_at"):
-            values[key] = _aware(values[key])
+            values[key] = aware(values[key])
         values["customer"] = values["customer"] or ""
         found[row.id] = TicketRow(**values)
     return [found[i] for i in ids if i in found]
