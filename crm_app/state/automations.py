@@ -8,14 +8,14 @@ from __future__ import annotations
 import json
 
 import reflex as rx
-import sqlalchemy as sa
 
 from crm_app.db import session_scope
-from crm_app.models import LeadForm, Pipeline, Role, Stage, User
+from crm_app.models import Role
 from crm_app.services import automation, formatting, segments
 from crm_app.services.automation import actions as action_rules
+from crm_app.services.automation import choices, triggers
 from crm_app.services.automation import conditions as condition_rules
-from crm_app.services.automation import triggers
+from crm_app.services.campaigns import templates
 from crm_app.services.errors import NotFound, ValidationError
 from crm_app.services.i18n import N_
 from crm_app.services.permissions import ROLE_LABELS, Perm, can
@@ -143,33 +143,16 @@ class AutomationsState(AppState):
         self.channel_options = _opts((k, t(v)) for k, v in ticket_labels.CHANNEL_LABELS.items())
         self.role_options = _opts((r.value, t(ROLE_LABELS[r])) for r in Role if r != Role.READ_ONLY)
         with session_scope() as session:
-            stages = session.execute(
-                sa.select(Stage.id, Pipeline.name, Stage.name)
-                .join(Pipeline, Pipeline.id == Stage.pipeline_id)
-                .where(Stage.archived.is_(False), Pipeline.archived.is_(False))
-                .order_by(Pipeline.position, Pipeline.id, Stage.position)
-            ).all()
-            self.stage_options = _opts((i, f"{p} · {s}") for i, p, s in stages)
-            forms = session.execute(sa.select(LeadForm.id, LeadForm.name).order_by(LeadForm.name))
-            self.form_options = _opts(forms.all())
+            self.stage_options = _opts(choices.active_stages(session))
+            self.form_options = _opts(choices.lead_forms(session))
             self.segment_options = _opts(
                 (s.id, s.name)
                 for s in segments.visible_segments(session, caller().id)
                 if s.entity == "contact"
             )
-            users = session.execute(
-                sa.select(User.id, User.name).where(User.active).order_by(User.name)
-            )
-            self.user_options = _opts(users.all())
-            self.template_options = self._templates(session)
+            self.user_options = _opts(choices.active_users(session))
+            self.template_options = _opts((r.id, r.name) for r in templates.list_templates(session))
         self._entity_choices()
-
-    def _templates(self, session) -> list[dict[str, str]]:
-        try:
-            from crm_app.services.campaigns import templates
-        except ImportError:  # pragma: no cover
-            return []
-        return _opts((r.id, r.name) for r in templates.list_templates(session))
 
     def _entity_choices(self) -> None:
         entity = triggers.entity_of(self.b_trigger)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import reflex as rx
-import sqlalchemy as sa
 
 from crm_app.db import session_scope
-from crm_app.models import Contact, ContactEmail
 from crm_app.services import campaigns, formatting, i18n
 from crm_app.services.errors import NotFound, ValidationError
 from crm_app.services.i18n import N_
@@ -20,17 +18,6 @@ FIELDS = ("name", "subject", "body", "text_body", "language")
 LANGUAGES = [[code, lang.name] for code, lang in i18n.LANGUAGES.items()]
 NO_CONTACT = "__none__"
 MAX_TEXT = 60_000
-
-
-def preview_contacts(session) -> list[list[str]]:
-    """Up to 100 contacts with an address to preview on, by name."""
-    rows = session.execute(
-        sa.select(Contact.id, Contact.first_name, Contact.last_name)
-        .where(sa.exists().where(ContactEmail.contact_id == Contact.id))
-        .order_by(Contact.last_name, Contact.first_name, Contact.id)
-        .limit(100)
-    )
-    return [[str(cid), " ".join(p for p in (f, la) if p) or f"#{cid}"] for cid, f, la in rows]
 
 
 class TemplatesState(AppState):
@@ -88,7 +75,9 @@ class TemplatesState(AppState):
 
     def _open_with(self, values: dict[str, str], template_id: int) -> None:
         with session_scope() as session:
-            self.contacts = preview_contacts(session)
+            self.contacts = [
+                [str(i), name] for i, name in campaigns.templates.preview_contacts(session)
+            ]
         self.values = values
         self.editing_id = template_id
         self.errors = {}

@@ -177,3 +177,16 @@ def preview(
         rtl=content.is_rtl(language),
         unknown=list(dict.fromkeys(unknown)),
     )
+
+
+def preview_contacts(session: Session, limit: int = 100) -> list[tuple[int, str]]:
+    """Up to ``limit`` contacts with an address to preview a template on, by name."""
+    from crm_app.models import Contact, ContactEmail
+
+    rows = session.execute(
+        sa.select(Contact.id, Contact.first_name, Contact.last_name)
+        .where(sa.exists().where(ContactEmail.contact_id == Contact.id))
+        .order_by(Contact.last_name, Contact.first_name, Contact.id)
+        .limit(limit)
+    )
+    return [(cid, " ".join(p for p in (f, la) if p) or f"#{cid}") for cid, f, la in rows]
