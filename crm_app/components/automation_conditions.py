@@ -35,7 +35,7 @@ def select(options: rx.Var, value: rx.Var, on_change, *, blank: bool = False, **
 
 def _field_value(row: rx.Var, index: rx.Var, value_input: rx.Component) -> rx.Component:
     """The value of a field condition: a list where the field holds a choice (a user, a
-    stage, a lifecycle stage, yes or no, a ticket's priority, status or channel), else typed
+    stage, a pipeline, a lifecycle stage, yes or no, a ticket's priority, status or channel), else typed
     text. (Only tickets have priority, status and channel fields to compare.)"""
 
     def pick(options: rx.Var, label: str) -> rx.Component:
@@ -52,6 +52,7 @@ def _field_value(row: rx.Var, index: rx.Var, value_input: rx.Component) -> rx.Co
         row["field"],
         ("owner_id", "assignee_id", pick(S.user_options, N_("User"))),
         ("stage_id", pick(S.stage_options, N_("Stage"))),
+        ("pipeline_id", pick(S.pipeline_options, N_("Pipeline"))),
         ("lifecycle_stage", pick(S.lifecycle_options, N_("Lifecycle stage"))),
         ("consent_email", pick(S.yes_no_options, N_("Value"))),
         ("priority", pick(S.priority_options, N_("Priority"))),

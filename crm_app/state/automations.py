@@ -90,6 +90,7 @@ class AutomationsState(AppState):
     field_options: list[dict[str, str]] = []
     updatable_options: list[dict[str, str]] = []
     stage_options: list[dict[str, str]] = []
+    pipeline_options: list[dict[str, str]] = []
     form_options: list[dict[str, str]] = []
     segment_options: list[dict[str, str]] = []
     user_options: list[dict[str, str]] = []
@@ -144,6 +145,7 @@ class AutomationsState(AppState):
         self.role_options = _opts((r.value, t(ROLE_LABELS[r])) for r in Role if r != Role.READ_ONLY)
         with session_scope() as session:
             self.stage_options = _opts(choices.active_stages(session))
+            self.pipeline_options = _opts(choices.active_pipelines(session))
             self.form_options = _opts(choices.lead_forms(session))
             self.segment_options = _opts(
                 (s.id, s.name)

@@ -191,3 +191,49 @@ def test_a_ticket_priority_condition_is_picked_from_the_translated_list(
             made[priority] = ticket.contact_id
         tagged = s.execute(sa.select(ContactTag.contact_id).join(Tag)).scalars().all()
         assert tagged == [made["urgent"]]
+
+
+def test_a_deal_pipeline_condition_is_picked_from_the_active_pipelines(
+    db_url: str, tokens: dict
+) -> None:
+    """A deal's pipeline is chosen among the active pipelines by name (not an id typed as
+    text); the saved condition holds for a deal in that pipeline only."""
+    from crm_app.models import Deal
+    from crm_app.services import pipelines
+    from crm_app.services.automation import choices, conditions
+
+    with Session(get_engine(db_url)) as s:
+        sales = pipelines.create_pipeline(s, "Sales", actor_id=None, is_default=True)
+        partners = pipelines.create_pipeline(s, "Partners", actor_id=None)
+        old = pipelines.create_pipeline(s, "Old", actor_id=None)
+        pipelines.archive_pipeline(s, old.id, actor_id=None)
+        s.commit()
+        listed = choices.active_pipelines(s)
+        assert listed == [(sales.id, "Sales"), (partners.id, "Partners")]
+    state = _as(S, tokens["manager"])
+    _call(state, "load")
+    _call(state, "new_rule")
+    _call(state, "set_name", "Partner deals")
+    _call(state, "set_trigger", "deal_stage_changed")
+    _call(state, "add_condition")
+    _call(state, "set_condition", 0, "field", "pipeline_id")
+    options = {o["label"]: o["value"] for o in state.pipeline_options}
+    assert options == {"Sales": str(sales.id), "Partners": str(partners.id)}  # not "Old"
+    _call(state, "set_condition", 0, "value", options["Partners"])
+    _call(state, "set_action", 0, "kind", "add_tag")
+    _call(state, "set_action", 0, "tag", "partner")
+    _call(state, "save_rule")
+    assert state.b_errors == {}
+    with Session(get_engine(db_url)) as s:
+        [condition] = s.execute(sa.select(AutomationRule.conditions)).scalar_one()
+        made = {}
+        for pipeline in (sales, partners):
+            deal = Deal(
+                title=pipeline.name,
+                pipeline_id=pipeline.id,
+                stage_id=pipelines.active_stages(s, pipeline.id)[0].id,
+            )
+            s.add(deal)
+            s.flush()
+            made[pipeline.name] = conditions.holds(s, condition, "deals", deal.id)
+    assert made == {"Sales": False, "Partners": True}

@@ -19,6 +19,16 @@ def active_stages(session: Session) -> list[tuple[int, str]]:
     return [(i, f"{p} · {s}") for i, p, s in rows]
 
 
+def active_pipelines(session: Session) -> list[tuple[int, str]]:
+    """Every active pipeline as (id, name), in board order (a deal's pipeline condition)."""
+    rows = session.execute(
+        sa.select(Pipeline.id, Pipeline.name)
+        .where(Pipeline.archived.is_(False))
+        .order_by(Pipeline.position, Pipeline.id)
+    )
+    return [tuple(r) for r in rows]
+
+
 def lead_forms(session: Session) -> list[tuple[int, str]]:
     return [
         tuple(r)
