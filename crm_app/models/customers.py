@@ -56,6 +56,8 @@ class Contact(SQLModel, table=True):
         sa.Index("ix_contacts_stage_name", "lifecycle_stage", "last_name", "first_name"),
         sa.Index("ix_contacts_owner_name", "owner_id", "last_name", "first_name"),
         sa.Index("ix_contacts_city_name", "city", "last_name", "first_name"),
+        # A company's last contact (analytics, customer health): max over its contacts.
+        sa.Index("ix_contacts_company_last_contacted", "company_id", "last_contacted_at"),
         {"extend_existing": True},
     )
 

@@ -57,6 +57,36 @@ def test_a_deal_twice_the_median_time_in_its_stage_is_stalled(session, board) ->
     assert found[0].link == f"/deals/{board['stuck'].id}"
 
 
+def test_stage_medians_are_reused_until_a_deal_moves(session, board, monkeypatch) -> None:
+    computed = []
+    real = actions._median_days_in_stage
+    monkeypatch.setattr(
+        actions, "_median_days_in_stage", lambda ctx: computed.append(1) or real(ctx)
+    )
+    ctx = context(session, now=NOW)
+    assert actions.median_days_in_stage(ctx).to_list() == [4.0]
+    assert actions.median_days_in_stage(context(session, now=NOW)).to_list() == [4.0]
+    assert len(computed) == 1  # the second request reused the first one's medians
+    lead, offer = session.execute(sa.select(Stage.id).order_by(Stage.position)).scalars().all()
+    # one more Lead stay of 20 days (median of 2, 4, 6, 20: 5) and Offer stays finished
+    d = Deal(title="slow", pipeline_id=board["stuck"].pipeline_id, stage_id=offer)
+    session.add(d)
+    session.flush()
+    session.add_all(
+        [
+            DealStageChange(deal_id=d.id, to_stage_id=lead, changed_at=NOW - 40 * D),
+            DealStageChange(deal_id=d.id, to_stage_id=offer, changed_at=NOW - 20 * D),
+        ]
+    )
+    session.commit()
+    assert actions.median_days_in_stage(context(session, now=NOW)).to_list() == [5.0]
+    assert len(computed) == 2
+    # a new day starts the year's window again (same data: same medians, computed afresh)
+    later = context(session, now=NOW + D)
+    assert actions.median_days_in_stage(later).to_list() == [5.0]
+    assert len(computed) == 3
+
+
 def test_customers_with_an_overdue_interval(session, buyers) -> None:  # noqa: F811
     found = actions.overdue_customers(context(session, now=NOW))
     assert {a.name: a.values.get("times") for a in found} == {"Alpha": 2, "Beta": None}

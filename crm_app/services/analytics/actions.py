@@ -29,8 +29,9 @@ from .. import clock, customer360, formatting
 from ..errors import NotFound, ValidationError
 from ..i18n import N_
 from ..tasks.editing import TaskInput, create_task, due_from_local
-from .customer_frames import purchase_reasons
-from .customers import current, is_overdue
+from .customer_frames import customers_among, purchase_totals
+from .customer_health import purchase_reasons_of
+from .customers import ended_by, is_overdue
 from .filters import Context
 from .sales import deal_scope
 from .service import ticket_scope
@@ -56,10 +57,41 @@ class Action:
 
 
 # -- stalled deals -------------------------------------------------------------------------------
+# Stage medians per database: (data version, medians). The stays of the last year change only
+# when a deal moves (a new history row) or history is deleted, so the window query over the
+# whole history (the slowest part of the actions at 50k deals) runs again only then, or on a
+# new day (the year's start moves).
+_MEDIANS: dict[str, tuple[tuple, pd.Series]] = {}
+
+
+def _history_version(ctx: Context) -> tuple:
+    count, last_id, last_at = ctx.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.max(DealStageChange.id),
+            sa.func.max(DealStageChange.changed_at),
+        )
+    ).one()
+    return (ctx.now.date(), count, last_id, str(last_at))
+
+
 def median_days_in_stage(ctx: Context) -> pd.Series:
-    """Median days of finished stays per stage id (stages with enough history only)."""
+    """Median days of finished stays per stage id (stages with enough history only), over
+    the stays that began in the year before today (UTC)."""
+    url = str(ctx.session.get_bind().url)
+    version = _history_version(ctx)
+    cached = _MEDIANS.get(url)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    medians = _median_days_in_stage(ctx)
+    _MEDIANS[url] = (version, medians)
+    return medians
+
+
+def _median_days_in_stage(ctx: Context) -> pd.Series:
     s = ctx.session
-    since = ctx.now - timedelta(days=HISTORY_DAYS)
+    today = datetime.combine(ctx.now.date(), datetime.min.time(), tzinfo=ctx.now.tzinfo)
+    since = today - timedelta(days=HISTORY_DAYS)
     left_at = sa.func.lead(epoch(s, DealStageChange.changed_at)).over(
         partition_by=DealStageChange.deal_id,
         order_by=(DealStageChange.changed_at, DealStageChange.id),
@@ -123,12 +155,21 @@ def stalled_deals(ctx: Context, limit: int = 20) -> list[Action]:
 
 # -- customers -----------------------------------------------------------------------------------
 def overdue_customers(ctx: Context, limit: int = 20) -> list[Action]:
-    table = current(ctx)
-    reasons = purchase_reasons(ctx).reindex(table.index)
+    """Customers (first purchase before the range's end) whose usual purchase interval is
+    overdue; only those customers' records are read (names, owner)."""
+    totals = purchase_totals(ctx)
+    totals = totals[ended_by(ctx, totals["first_purchase"])]
+    hits = {
+        key: hit
+        for key, hit in purchase_reasons_of(ctx, totals.index).items()
+        if isinstance(hit, customer360.Reason) and is_overdue(hit)
+    }
+    if not hits:
+        return []
+    table = customers_among(ctx, pd.Index(list(hits)))
     out: list[Action] = []
-    for key, hit in reasons.items():
-        if not isinstance(hit, customer360.Reason) or not is_overdue(hit):
-            continue
+    for key, row in table.iterrows():
+        hit = hits[key]
         company = str(key).startswith("co:")
         record_id = int(str(key)[3:])
         overdue = hit.values["days"] / max(1, hit.values["interval"])
@@ -136,13 +177,13 @@ def overdue_customers(ctx: Context, limit: int = 20) -> list[Action]:
             Action(
                 kind="customer",
                 record_id=record_id,
-                name=str(table.at[key, "name"]),
+                name=str(row["name"]),
                 reason=hit.message,
                 values=dict(hit.values),
                 task_title=N_("Call {name} about a new order"),
                 link=f"/companies/{record_id}" if company else f"/contacts/{record_id}",
                 company=company,
-                weight=overdue * max(1.0, float(table.at[key, "lifetime_value"])) ** 0.5,
+                weight=overdue * max(1.0, float(row["lifetime_value"])) ** 0.5,
             )
         )
     out.sort(key=lambda a: -a.weight)

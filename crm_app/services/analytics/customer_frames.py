@@ -108,10 +108,9 @@ def _chunks(ids: list[int], size: int = 5000) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
-def _load_customers(ctx: Context) -> pd.DataFrame:
-    p = purchases(ctx)
-    g = p.groupby("customer")
-    df = pd.DataFrame(
+def _load_totals(ctx: Context) -> pd.DataFrame:
+    g = purchases(ctx).groupby("customer")
+    return pd.DataFrame(
         {
             "first_purchase": g["at"].min(),
             "last_purchase": g["at"].max(),
@@ -119,16 +118,40 @@ def _load_customers(ctx: Context) -> pd.DataFrame:
             "lifetime_value": g["value"].sum().round(2),
         }
     )
-    df = df.join(_attributes(ctx, df.index))
+
+
+def purchase_totals(ctx: Context) -> pd.DataFrame:
+    """Per customer who bought (owner filter not applied): first/last purchase (epoch),
+    purchases and lifetime value — the customers table without the record's attributes."""
+    return ctx.frame("customers.totals", _load_totals)
+
+
+def _owned(ctx: Context, df: pd.DataFrame) -> pd.DataFrame:
     if ctx.filter.owner_id is not None:
-        df = df[df["owner_id"] == ctx.filter.owner_id]
+        return df[df["owner_id"] == ctx.filter.owner_id]
     return df
+
+
+def _load_customers(ctx: Context) -> pd.DataFrame:
+    df = purchase_totals(ctx)
+    return _owned(ctx, df.join(_attributes(ctx, df.index)))
 
 
 def customers(ctx: Context) -> pd.DataFrame:
     """One row per customer (index: key) with first/last purchase (epoch), purchases,
     lifetime value, name, country, industry, owner_id, last_contacted, stage."""
     return ctx.frame("customers.all", _load_customers)
+
+
+def customers_among(ctx: Context, keys: pd.Index) -> pd.DataFrame:
+    """The ``customers`` rows of ``keys`` (under the owner filter), reading only those
+    records' attributes unless the whole table is already loaded for this request."""
+    if "customers.all" in ctx.cache:
+        table = customers(ctx)
+        return table[table.index.isin(keys)]
+    totals = purchase_totals(ctx)
+    totals = totals[totals.index.isin(keys)]
+    return _owned(ctx, totals.join(_attributes(ctx, totals.index)))
 
 
 # -- health --------------------------------------------------------------------------------------

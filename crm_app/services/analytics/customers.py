@@ -37,14 +37,14 @@ def is_overdue(reason: customer360.Reason, *, twice: bool = False) -> bool:
     return overdue and ("times" in reason.values or not twice)
 
 
-def _ended_by(ctx: Context, column: pd.Series) -> pd.Series:
+def ended_by(ctx: Context, column: pd.Series) -> pd.Series:
     if ctx.until is None:
         return pd.Series(True, index=column.index)
     return column < ctx.until.timestamp()
 
 
 def _in_range(ctx: Context, column: pd.Series) -> pd.Series:
-    keep = _ended_by(ctx, column)
+    keep = ended_by(ctx, column)
     if ctx.since is not None:
         keep &= column >= ctx.since.timestamp()
     return keep
@@ -53,7 +53,7 @@ def _in_range(ctx: Context, column: pd.Series) -> pd.Series:
 def current(ctx: Context) -> pd.DataFrame:
     """The customers counted: first purchase before the end of the range."""
     table = customer_table(ctx)
-    return table[_ended_by(ctx, table["first_purchase"])]
+    return table[ended_by(ctx, table["first_purchase"])]
 
 
 def customer_count(ctx: Context) -> int:
