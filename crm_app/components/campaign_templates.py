@@ -12,7 +12,6 @@ from crm_app.components.form_fields import error
 from crm_app.components.forms import field_label
 from crm_app.components.i18n import T
 from crm_app.services.i18n import N_
-from crm_app.state.templates import NO_CONTACT
 from crm_app.state.templates import TemplatesState as S
 
 
@@ -99,22 +98,44 @@ def _field(label: str, name: str, *, area: bool = False, rows: str = "8") -> rx.
     return rx.box(field_label(T(label), f"field-{name}"), control, error(name, S), width="100%")
 
 
+def _contact_picker() -> rx.Component:
+    """Search as you type for the preview's contact (any contact with an e-mail address)."""
+    return rx.box(
+        field_label(T("Preview for"), "preview-contact"),
+        rx.input(
+            id="preview-contact",
+            value=S.contact_query,
+            on_change=S.find_contact,
+            debounce_timeout=300,
+            placeholder=T("Search contacts by name or e-mail"),
+            auto_complete="off",
+            width="100%",
+        ),
+        rx.cond(
+            S.contact_hits.length() > 0,
+            rx.el.div(
+                rx.foreach(
+                    S.contact_hits,
+                    lambda h: rx.el.button(
+                        rx.el.span(h[1], dir="auto"),
+                        rx.el.small(h[2], dir="ltr"),
+                        type="button",
+                        class_name="rp-deal-hit",
+                        on_click=S.choose_contact(h[0]),
+                        data_testid="preview-contact-hit",
+                    ),
+                ),
+                class_name="rp-deal-hits",
+            ),
+        ),
+        position="relative",
+        width="100%",
+    )
+
+
 def _preview() -> rx.Component:
     return rx.vstack(
-        rx.hstack(
-            rx.text(T("Preview for"), size="2", weight="medium"),
-            rx.select.root(
-                rx.select.trigger(placeholder=T("Choose a contact")),
-                rx.select.content(
-                    rx.select.item(T("No contact"), value=NO_CONTACT),
-                    rx.foreach(S.contacts, lambda c: rx.select.item(c[1], value=c[0])),
-                ),
-                value=S.preview_contact,
-                on_change=S.choose_contact,
-            ),
-            align="center",
-            spacing="2",
-        ),
+        _contact_picker(),
         rx.card(
             rx.text(S.preview_subject, weight="bold", data_testid="preview-subject"),
             rx.separator(size="4", margin_y="8px"),

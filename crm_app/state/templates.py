@@ -18,6 +18,7 @@ FIELDS = ("name", "subject", "body", "text_body", "language")
 LANGUAGES = [[code, lang.name] for code, lang in i18n.LANGUAGES.items()]
 NO_CONTACT = "__none__"
 MAX_TEXT = 60_000
+MAX_QUERY = 100
 
 
 class TemplatesState(AppState):
@@ -27,7 +28,9 @@ class TemplatesState(AppState):
     form_key: int = 0
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
-    contacts: list[list[str]] = []
+    # The preview's contact: a search box (any contact with an address) and its hits.
+    contact_query: str = ""
+    contact_hits: list[list[str]] = []  # [id, name, e-mail]
     preview_contact: str = NO_CONTACT
     preview_subject: str = ""
     preview_body: str = ""
@@ -74,15 +77,15 @@ class TemplatesState(AppState):
         self.preview_dir = "rtl" if shown.rtl else "ltr"
 
     def _open_with(self, values: dict[str, str], template_id: int) -> None:
-        with session_scope() as session:
-            self.contacts = [
-                [str(i), name] for i, name in campaigns.templates.preview_contacts(session)
-            ]
+        if self.preview_contact == NO_CONTACT:  # someone to show, until another is chosen
+            with session_scope() as session:
+                first = campaigns.templates.preview_contacts(session, limit=1)
+            if first:
+                self.preview_contact, self.contact_query = str(first[0].id), first[0].name
+        self.contact_hits = []
         self.values = values
         self.editing_id = template_id
         self.errors = {}
-        if self.preview_contact == NO_CONTACT and self.contacts:
-            self.preview_contact = self.contacts[0][0]
         self._refresh_preview()
         self.form_key += 1
         self.open = True
@@ -120,8 +123,27 @@ class TemplatesState(AppState):
             self._refresh_preview()
 
     @guarded(Perm.MARKETING)
+    def find_contact(self, text: str):
+        """The preview's contact box changed: offer the contacts it finds (a few, best first);
+        an empty box previews on no contact."""
+        self.contact_query = str(text or "")[:MAX_QUERY]
+        if not self.contact_query.strip():
+            self.contact_hits = []
+            if self.preview_contact != NO_CONTACT:
+                self.preview_contact = NO_CONTACT
+                self._refresh_preview()
+            return
+        with session_scope() as session:
+            found = campaigns.templates.preview_contacts(session, self.contact_query)
+        self.contact_hits = [[str(c.id), c.name, c.email] for c in found]
+
+    @guarded(Perm.MARKETING)
     def choose_contact(self, contact_id: str):
-        self.preview_contact = str(contact_id or NO_CONTACT)[:20]
+        """Preview on one of the offered contacts (nothing else can be chosen)."""
+        hit = next((h for h in self.contact_hits if h[0] == str(contact_id)), None)
+        if hit is None:
+            return
+        self.preview_contact, self.contact_query, self.contact_hits = hit[0], hit[1], []
         self._refresh_preview()
 
     @guarded(Perm.MARKETING)

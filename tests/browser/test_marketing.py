@@ -9,9 +9,11 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from crm_app.db import session_scope
+from crm_app.models import Contact, ContactEmail
 from crm_app.services import app_settings, mail
 
 from ..unit.test_mail import Inbox, free_port, start_server
@@ -46,7 +48,21 @@ def _choose(page: Page, label: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def test_template_campaign_send_and_report(page: Page, base_url: str, smtp_server) -> None:
+def _a_contact_far_down_the_list(db_url: str) -> str:
+    """The name of a demo contact with an address well past the first hundred by name."""
+    with session_scope(db_url) as session:
+        rows = session.execute(
+            sa.select(Contact.first_name, Contact.last_name)
+            .where(sa.exists().where(ContactEmail.contact_id == Contact.id))
+            .order_by(Contact.last_name, Contact.first_name, Contact.id)
+        ).all()
+    names = [f"{f} {la}" for f, la in rows[150:]]
+    return next(n for n in names if names.count(n) == 1)
+
+
+def test_template_campaign_send_and_report(
+    page: Page, base_url: str, running_app, smtp_server
+) -> None:
     log_in(page, base_url, *ADMIN)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Marketing").click()
     expect(page.get_by_role("heading", name="Marketing", exact=True)).to_be_visible()
@@ -58,6 +74,12 @@ def test_template_campaign_send_and_report(page: Page, base_url: str, smtp_serve
     page.get_by_label("Message", exact=True).fill("Hello {{full_name}}, see https://example.com/b")
     expect(page.get_by_test_id("preview-subject")).not_to_have_text(re.compile(r"\{\{"))
     expect(page.get_by_test_id("preview-body")).to_contain_text("Hello ")
+    # The preview's contact is searched among all contacts, not picked from the first few.
+    far = _a_contact_far_down_the_list(running_app.db_url)
+    page.locator("#preview-contact").fill(far)
+    page.get_by_test_id("preview-contact-hit").filter(has_text=far).first.click()
+    expect(page.locator("#preview-contact")).to_have_value(far)
+    expect(page.get_by_test_id("preview-body")).to_contain_text(f"Hello {far}, see")
     page.get_by_test_id("save-template").click()
     expect(page.get_by_test_id("template-name").filter(has_text="Browser news")).to_be_visible()
 

@@ -64,9 +64,11 @@ def _page(state, campaign_id: int):
 def test_template_editor_previews_on_a_contact_and_saves(setup) -> None:
     s = _state(TemplatesState, setup["tokens"]["manager"])
     TemplatesState.event_handlers["new_template"].fn(s)
-    assert s.open and s.contacts
-    anu = next(cid for cid, name in s.contacts if name == "Anu Tamm")
+    assert s.open and s.preview_contact.isdigit()  # someone to show from the start
+    TemplatesState.event_handlers["find_contact"].fn(s, "anu")
+    [anu] = [h[0] for h in s.contact_hits if h[1] == "Anu Tamm"]
     TemplatesState.event_handlers["choose_contact"].fn(s, anu)
+    assert s.contact_query == "Anu Tamm" and s.contact_hits == []
     TemplatesState.event_handlers["set_value"].fn(s, "subject", "Hi {{first_name}}")
     TemplatesState.event_handlers["set_value"].fn(s, "body", "Tere {{company}}")
     assert s.preview_subject == "Hi Anu"
@@ -80,6 +82,52 @@ def test_template_editor_previews_on_a_contact_and_saves(setup) -> None:
     TemplatesState.event_handlers["submit"].fn(s, {**s.values, "name": "Welcome", "body": "Hi"})
     assert s.errors == {} and not s.open
     assert [r["name"] for r in s.rows] == ["Spring news", "Welcome"]
+
+
+def test_the_preview_contact_is_found_among_all_contacts_by_name_or_address(setup) -> None:
+    """Not a list of the first hundred: any contact with an address is found by a word of its
+    name or e-mail, a few at a time; only an offered contact can be chosen."""
+    from crm_app.models import Contact, ContactEmail
+    from crm_app.services import writes
+
+    with Session(get_engine(setup["url"])) as db:
+        for i in range(130):  # "Aaa…" sort before the one we look for
+            c = writes.create(db, Contact(first_name=f"Aaa{i}", last_name="Aaa"), actor_id=None)
+            writes.create(
+                db, ContactEmail(contact_id=c.id, email=f"a{i}@example.com"), actor_id=None
+            )
+        zelda = writes.create(db, Contact(first_name="Zelda", last_name="Zuur"), actor_id=None)
+        writes.create(
+            db,
+            ContactEmail(contact_id=zelda.id, email="zelda@zuur.example", is_primary=True),
+            actor_id=None,
+        )
+        nomail = writes.create(db, Contact(first_name="Zelda", last_name="Nomail"), actor_id=None)
+        db.commit()
+        zelda_id, nomail_id = zelda.id, nomail.id
+    s = _state(TemplatesState, setup["tokens"]["manager"])
+    call = TemplatesState.event_handlers
+    call["new_template"].fn(s)
+    call["set_value"].fn(s, "body", "Hello {{full_name}} <{{email}}>")
+    for typed in ("zeld", "ZUUR", "zelda@zuur"):
+        call["find_contact"].fn(s, typed)
+        assert s.contact_hits == [[str(zelda_id), "Zelda Zuur", "zelda@zuur.example"]], typed
+    call["choose_contact"].fn(s, str(nomail_id))  # not offered (no address): ignored
+    assert s.preview_contact != str(nomail_id)
+    call["choose_contact"].fn(s, str(zelda_id))
+    assert s.preview_body == "Hello Zelda Zuur <zelda@zuur.example>"
+    call["find_contact"].fn(s, "aaa")
+    assert 0 < len(s.contact_hits) <= 8  # bounded
+    call["find_contact"].fn(s, "!!!")
+    assert s.contact_hits == []
+    call["find_contact"].fn(s, "")  # an empty box: no contact
+    assert s.preview_contact == "__none__" and s.preview_body == "Hello  <>"
+
+
+def test_a_sales_user_cannot_search_preview_contacts(setup) -> None:
+    s = _state(TemplatesState, setup["tokens"]["sales"])
+    TemplatesState.event_handlers["find_contact"].fn(s, "anu")
+    assert s.contact_hits == []
 
 
 def test_a_campaign_from_the_editor_to_the_report(setup) -> None:

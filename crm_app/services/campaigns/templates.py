@@ -19,9 +19,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from crm_app.models import Campaign, CampaignStatus, EmailTemplate, utcnow
+from crm_app.models import (
+    Campaign,
+    CampaignStatus,
+    Contact,
+    ContactEmail,
+    EmailTemplate,
+    utcnow,
+)
 
-from .. import writes
+from .. import search, writes
 from ..errors import NotFound, ValidationError
 from ..i18n import N_
 from ..mail import merge
@@ -179,14 +186,56 @@ def preview(
     )
 
 
-def preview_contacts(session: Session, limit: int = 100) -> list[tuple[int, str]]:
-    """Up to ``limit`` contacts with an address to preview a template on, by name."""
-    from crm_app.models import Contact, ContactEmail
+PREVIEW_HITS = 8
 
-    rows = session.execute(
-        sa.select(Contact.id, Contact.first_name, Contact.last_name)
-        .where(sa.exists().where(ContactEmail.contact_id == Contact.id))
-        .order_by(Contact.last_name, Contact.first_name, Contact.id)
-        .limit(limit)
+
+@dataclass(frozen=True)
+class PreviewContact:
+    id: int
+    name: str
+    email: str
+
+
+def preview_contacts(
+    session: Session, text: str | None = "", *, limit: int = PREVIEW_HITS
+) -> list[PreviewContact]:
+    """Contacts with an e-mail address to preview a template on, at most ``limit`` (≤ 20).
+
+    With ``text``: the contacts it finds in the full-text index (name, e-mail, company, as
+    the global search does), best match first; text that cannot be searched finds nobody.
+    Without text: the first few by name, so the editor opens with someone to show.
+    """
+    limit = max(1, min(int(limit), 20))
+    primary = (
+        sa.select(ContactEmail.email)
+        .where(ContactEmail.contact_id == Contact.id)
+        .order_by(sa.desc(ContactEmail.is_primary), ContactEmail.id)
+        .limit(1)
+        .correlate(Contact)
+        .scalar_subquery()
     )
-    return [(cid, " ".join(p for p in (f, la) if p) or f"#{cid}") for cid, f, la in rows]
+    rows = sa.select(Contact.id, Contact.first_name, Contact.last_name, primary)
+    if (text or "").strip():
+        ids_q = search.contact_match_ids(session, text, ranked=True)
+        if ids_q is None:
+            return []
+        found = ids_q.selected_columns[0]
+        ids = list(
+            session.execute(
+                ids_q.where(sa.exists().where(ContactEmail.contact_id == found)).limit(limit)
+            ).scalars()
+        )
+        by_id = {r[0]: r for r in session.execute(rows.where(Contact.id.in_(ids)))}
+        picked = [by_id[i] for i in ids if i in by_id]
+    else:
+        picked = list(
+            session.execute(
+                rows.where(sa.exists().where(ContactEmail.contact_id == Contact.id))
+                .order_by(Contact.last_name, Contact.first_name, Contact.id)
+                .limit(limit)
+            )
+        )
+    return [
+        PreviewContact(cid, " ".join(p for p in (f, la) if p) or email or f"#{cid}", email or "")
+        for cid, f, la, email in picked
+    ]
