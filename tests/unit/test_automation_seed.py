@@ -69,3 +69,45 @@ def test_the_demo_rules_are_seeded_once_and_fire(session):
     session.commit()
 
     assert session.get(Contact, result.contact_id).owner_id == people.sales[0].id
+
+
+def test_a_fresh_demo_escalates_only_fresh_trouble_and_later_warnings(session):
+    """The demo's open tickets include a backlog that breached days ago; the first SLA watch
+    records those breaches but "Escalate tickets close to breach" makes tasks only for what
+    is news (at most a few), and still escalates a ticket that nears its breach later."""
+    from datetime import timedelta
+
+    from crm_app.models import Ticket, TicketSlaEvent, User, utcnow
+    from crm_app.services.seed import seed_demo
+    from crm_app.services.tickets import sla_watch
+
+    title = "Reply now: this ticket is close to breaching its SLA"
+    seed_demo(session, seed=42)
+    now = utcnow()
+    sla_watch.watch(session, now)
+    session.commit()
+    breaches = session.execute(
+        sa.select(sa.func.count())
+        .select_from(TicketSlaEvent)
+        .where(TicketSlaEvent.kind == "breach")
+    ).scalar_one()
+    escalations = session.execute(
+        sa.select(sa.func.count()).select_from(Task).where(Task.title == title)
+    ).scalar_one()
+    assert breaches >= 10  # the backlog is there and recorded...
+    assert escalations <= 3  # ...but only news is escalated
+
+    agent = session.execute(sa.select(User).where(User.role == "support")).scalars().first()
+    ticket = create_ticket(
+        session,
+        TicketInput(subject="Grinder stuck", email="later@example.com", assignee_id=agent.id),
+        actor_id=None,
+    )
+    session.commit()
+    due = sla.aware(session.get(Ticket, ticket.id).first_response_due_at)
+    sla_watch.watch(session, due - timedelta(minutes=1))
+    session.commit()
+    made = session.execute(
+        sa.select(Task.assignee_id).where(Task.ticket_id == ticket.id, Task.title == title)
+    ).scalars()
+    assert list(made) == [agent.id]

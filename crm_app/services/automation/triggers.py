@@ -11,7 +11,10 @@ Triggers and their events (one event key per happening, so each fires once):
   of a new deal; config ``stage_id`` narrows it to one stage entered;
 - deal won or lost: a stage-history row into a won or lost stage; config ``outcome``;
 - ticket created: a new ticket row (``ticket:<id>``);
-- SLA close to breach: the SLA watch's ``warning`` event (``sla:<id>``);
+- SLA close to breach: the SLA watch's ``warning`` event (``sla:<id>``), except the one the
+  watch records only to close the books on a breach it first saw more than a day late (a
+  worker that was off, a fresh demo, imported tickets): that is history, not news, and the
+  watch sends no notification for it either;
 - form submitted: an accepted lead-form submission (``submission:<id>``), about its
   contact; config ``form_id`` narrows it to one form;
 - N days without contact: found by the periodic job in ``quiet`` (``quiet:<contact>:<day>``).
@@ -162,6 +165,7 @@ def events_for(session: Session, written: list[Written], wanted: set[str]) -> li
                     w.chain,
                 )
                 for r in rows
+                if not _stale_warning(r)
             ]
         elif w.table == "lead_form_submissions":
             rows = session.execute(
@@ -180,6 +184,13 @@ def events_for(session: Session, written: list[Written], wanted: set[str]) -> li
                 if r.contact_id is not None
             ]
     return out
+
+
+def _stale_warning(row: TicketSlaEvent) -> bool:
+    """A warning recorded a day or more after the target was due (with its late breach)."""
+    from ..tickets.sla_watch import NOTIFY_WINDOW  # the watch's own "too late to tell" window
+
+    return row.at - row.due_at >= NOTIFY_WINDOW
 
 
 def matches_config(trigger: str, config: dict[str, Any], event: Event) -> bool:
