@@ -33,7 +33,7 @@ from ..errors import NotFound, ValidationError
 from ..i18n import N_
 from ..mail import merge
 from ..mail.outbox import MAX_BODY
-from . import content
+from . import content, tracking
 
 MAX_NAME = 120
 MAX_SUBJECT = 300
@@ -160,10 +160,16 @@ def preview(
     text_body: str | None,
     language: str,
     contact_id: int | None,
-    unsubscribe_url: str = "#unsubscribe",
+    unsubscribe_url: str | None = None,
     unsubscribe_label: str = UNSUBSCRIBE_LABEL,
 ) -> Preview:
-    """The mail as ``contact_id`` would get it (links untracked, unsubscribe link a stand-in)."""
+    """The mail as ``contact_id`` would get it (links untracked, unsubscribe link a stand-in).
+
+    The stand-in is the test-send link (``<base>/u/test``, a page that explains itself): a
+    real-looking address also reads right after a right-to-left label, which ``#…`` did not.
+    """
+    if unsubscribe_url is None:
+        unsubscribe_url = tracking.unsubscribe_url(tracking.base_url(session), "test")
     values = merge.contact_values(session, contact_id)
     s = merge.render(subject, values)
     b = merge.render(body, values)
