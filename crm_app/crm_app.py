@@ -9,6 +9,7 @@ import reflex as rx
 from crm_app import worker
 from crm_app.api import api
 from crm_app.pages.analytics import analytics_page
+from crm_app.pages.analytics_records import analytics_records_page
 from crm_app.pages.automations import automations_page
 from crm_app.pages.companies import companies_page
 from crm_app.pages.contacts import contacts_page
@@ -29,6 +30,7 @@ from crm_app.pages.ticket import new_ticket_page, ticket_page
 from crm_app.pages.tickets import tickets_page
 from crm_app.pages.upcoming import UPCOMING, upcoming_page
 from crm_app.state.analytics import AnalyticsState
+from crm_app.state.analytics_records import AnalyticsRecordsState
 from crm_app.state.automations import AutomationsState
 from crm_app.state.campaign_page import CampaignPageState
 from crm_app.state.campaigns import CampaignsState
@@ -165,6 +167,12 @@ app.add_page(
 )
 app.add_page(
     analytics_page, route="/analytics", title="Analytics · Rapport", on_load=AnalyticsState.load
+)
+app.add_page(
+    analytics_records_page,
+    route="/analytics/records",
+    title="Analytics records · Rapport",
+    on_load=AnalyticsRecordsState.load,
 )
 for _route, _page in UPCOMING.items():
     app.add_page(

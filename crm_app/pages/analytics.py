@@ -9,7 +9,7 @@ from crm_app.components.charts import chart_card, kpi_tile, simple_table
 from crm_app.components.i18n import T
 from crm_app.components.shell import app_shell, page_header
 from crm_app.services.i18n import N_
-from crm_app.state.analytics import ActionRow, AnalyticsState, DrillRow
+from crm_app.state.analytics import ActionRow, AnalyticsState
 
 S = AnalyticsState
 PRESETS = (
@@ -323,40 +323,6 @@ def _actions() -> rx.Component:
     )
 
 
-def _drill_row(r: rx.Var[DrillRow]) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.link(r.name, href=r.link, dir="auto")),
-        rx.table.cell(rx.text(r.detail, dir="auto")),
-        rx.table.cell(rx.text(r.value, dir="ltr")),
-    )
-
-
-def _drill_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(S.drill_title),
-            rx.cond(
-                S.drill_rows.length() > 0,
-                rx.box(
-                    rx.table.root(rx.table.body(rx.foreach(S.drill_rows, _drill_row)), size="1"),
-                    max_height="60vh",
-                    overflow_y="auto",
-                ),
-                rx.text(T("Nothing in this range."), size="2", color="var(--gray-11)"),
-            ),
-            rx.flex(
-                rx.dialog.close(rx.button(T("Close"), variant="soft", color_scheme="gray")),
-                justify="end",
-                margin_top="12px",
-            ),
-            max_width="640px",
-            data_testid="analytics-drill",
-        ),
-        open=S.drill_open,
-        on_open_change=S.set_drill_open,
-    )
-
-
 def analytics_page() -> rx.Component:
     return app_shell(
         "Analytics",
@@ -384,7 +350,6 @@ def analytics_page() -> rx.Component:
                 ),
                 empty_state("chart-column", T("Loading…"), T("Computing the figures.")),
             ),
-            _drill_dialog(),
             spacing="4",
             width="100%",
         ),

@@ -2,8 +2,8 @@
 
 Only the visible tab is computed (``analytics_views.build``); the filter bar (date range,
 pipeline, owner, segment) applies to every chart of it at once. A click on a bar resolves,
-on the server, the clicked trace and point to the criteria kept in ``_drill`` and lists the
-matching records; each chart's data downloads as CSV; each next best action creates its task
+on the server, the clicked trace and point to the criteria kept in ``_drill`` and opens the
+list page of the matching records (``/analytics/records?…``); each chart's data downloads as CSV; each next best action creates its task
 in one click.
 """
 
@@ -18,7 +18,15 @@ import reflex as rx
 
 from crm_app.db import session_scope
 from crm_app.services import clock, downloads, i18n
-from crm_app.services.analytics import AnalyticsFilter, actions, charts, context, drill
+from crm_app.services.analytics import (
+    AnalyticsFilter,
+    actions,
+    charts,
+    context,
+    drill,
+    drill_address,
+)
+from crm_app.services.analytics.drill_address import FilterForm, analytics_filter
 from crm_app.services.analytics.filters import filter_options
 from crm_app.services.errors import NotFound, ValidationError
 from crm_app.services.i18n import N_
@@ -76,14 +84,6 @@ class ActionRow:
     link: str
 
 
-@dataclasses.dataclass
-class DrillRow:
-    name: str
-    detail: str
-    value: str
-    link: str
-
-
 def _empty() -> go.Figure:
     return go.Figure()
 
@@ -109,9 +109,6 @@ class AnalyticsState(AppState):
     deal_actions: list[ActionRow] = []
     customer_actions: list[ActionRow] = []
     ticket_actions: list[ActionRow] = []
-    drill_open: bool = False
-    drill_title: str = ""
-    drill_rows: list[DrillRow] = []
     _drill: dict[str, list[list[dict[str, Any]]]] = {}
     # one var per chart: Reflex sends a figure only when it changed
     fig_pipeline_by_stage: go.Figure = _empty()
@@ -136,28 +133,22 @@ class AnalyticsState(AppState):
     fig_sla: go.Figure = _empty()
 
     # -- computing ------------------------------------------------------------------------------
+    def _form(self) -> FilterForm:
+        return FilterForm(
+            self.date_from,
+            self.date_to,
+            self.pipeline_filter,
+            self.owner_filter,
+            self.segment_filter,
+        )
+
     def _filter(self) -> AnalyticsFilter | None:
         self.filter_error = ""
         try:
-            first = date.fromisoformat(self.date_from) if self.date_from else None
-            last = date.fromisoformat(self.date_to) if self.date_to else None
-        except ValueError:
-            self.filter_error = self._t(N_("Use a date like 2026-03-31."))
+            return analytics_filter(self._form())
+        except ValidationError as e:
+            self.filter_error = self._t(next(iter(e.errors.values())))
             return None
-        if first and last and first > last:
-            self.filter_error = self._t(N_("The end date is before the start date."))
-            return None
-
-        def chosen(value: str) -> int | None:
-            return int(value) if value.isdigit() else None
-
-        return AnalyticsFilter(
-            date_from=first,
-            date_to=last,
-            pipeline_id=chosen(self.pipeline_filter),
-            owner_id=chosen(self.owner_filter),
-            segment_id=chosen(self.segment_filter),
-        )
 
     def _options(self) -> None:
         with session_scope() as session:
@@ -289,51 +280,21 @@ class AnalyticsState(AppState):
 
     @guarded(Perm.REPORTS)
     def open_drill(self, chart: str, points: list):
-        """A click on ``chart``: the records behind the clicked bar, under the same filter."""
+        """A click on ``chart``: the list page of the records behind the clicked bar, under
+        the same filter (its address carries both)."""
         chart = str(chart)
         point = points[0] if isinstance(points, list) and points else {}
-        if not isinstance(point, dict):
-            return
+        if not isinstance(point, dict) or chart not in drill.CHART_KINDS:
+            return None
         curve, index = point.get("curveNumber"), point.get("pointNumber")
         traces = self._drill.get(chart, [])
         if not isinstance(curve, int) or not isinstance(index, int):
-            return
+            return None
         if not 0 <= curve < len(traces) or not 0 <= index < len(traces[curve]):
-            return
-        wanted = dict(traces[curve][index])
-        f = self._filter()
-        if f is None:
-            return
-        with session_scope() as session:
-            ctx = context(session, f)
-            if "stage_id" in wanted:
-                rows = drill.open_deals_in_stage(ctx, int(wanted["stage_id"]))
-            elif chart in ("tickets_by_channel", "tickets_by_category"):
-                rows = drill.tickets_matching(ctx, **wanted)
-            elif chart in ("new_customers", "lifetime_value", "rfm", "by_country", "by_industry"):
-                rows = drill.customers_matching(ctx, **wanted)
-            else:
-                rows = drill.closed_deals_matching(ctx, **wanted)
-            currency = ctx.base_currency
-        from crm_app.services import formatting
-
-        self.drill_rows = [
-            DrillRow(
-                name=r["name"],
-                detail=self._t(r["detail"]) if r["detail"] else "",
-                value=formatting.money(r["value"], currency, self.locale)
-                if r["value"] is not None
-                else "",
-                link=r["link"],
-            )
-            for r in rows
-        ]
-        self.drill_title = self._t(DRILL_TITLES.get(chart, N_("Records")))
-        self.drill_open = True
-
-    @guarded(Perm.REPORTS)
-    def set_drill_open(self, value: bool):
-        self.drill_open = bool(value)
+            return None
+        if self._filter() is None:
+            return None
+        return rx.redirect(drill_address.address(chart, dict(traces[curve][index]), self._form()))
 
     @guarded(Perm.REPORTS)
     def download_csv(self, chart: str):

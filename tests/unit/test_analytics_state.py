@@ -1,5 +1,5 @@
 """The analytics page's state, called as a browser would: the figures follow the filter bar,
-a click lists the records behind a bar, a chart's CSV, one-click tasks, and who may do what."""
+a click opens the list of the records behind a bar, a chart's CSV, one-click tasks, and who may do what."""
 
 from __future__ import annotations
 
@@ -95,20 +95,32 @@ def test_changing_the_date_filter_changes_every_chart(page) -> None:
     assert state.filter_error == "" and _kpi(state, "Deals won") == "3"
 
 
-def test_clicking_a_bar_lists_its_records(page) -> None:
+def _path(event) -> str:
+    return {str(k): v._var_value for k, v in event.args}["path"]
+
+
+def test_clicking_a_bar_opens_the_list_of_its_records(page) -> None:
     state = page()
-    _call(state, "open_drill", "lost_reasons", [{"curveNumber": 0, "pointNumber": 0}])
-    assert state.drill_open and state.drill_title == "Deals lost for this reason"
-    assert [(r.name, r.value) for r in state.drill_rows] == [("L1", "€500.00"), ("L2", "€300.00")]
-    assert state.drill_rows[0].link.startswith("/deals/")
-    _call(state, "open_drill", "pipeline_by_stage", [{"curveNumber": 1, "pointNumber": 1}])
-    assert [r.name for r in state.drill_rows] == ["O2"]
-    _call(state, "set_drill_open", False)
+    event = _call(state, "open_drill", "lost_reasons", [{"curveNumber": 0, "pointNumber": 0}])
+    assert _path(event) == "/analytics/records?chart=lost_reasons&lost_reason=Price&won=0"
+    stage = _call(state, "open_drill", "pipeline_by_stage", [{"curveNumber": 1, "pointNumber": 1}])
+    assert _path(stage).startswith("/analytics/records?chart=pipeline_by_stage&stage_id=")
+    _call(state, "set_owner_filter", state.owner_options[1][0])
+    owned = _call(state, "open_drill", "lost_reasons", [{"curveNumber": 0, "pointNumber": 0}])
+    assert _path(owned).endswith(f"&owner={state.owner_options[1][0]}")
     # indexes the chart does not have, or a chart without drill-down: nothing happens
-    _call(state, "open_drill", "lost_reasons", [{"curveNumber": 0, "pointNumber": 99}])
-    _call(state, "open_drill", "funnel", [{"curveNumber": 0, "pointNumber": 0}])
-    _call(state, "open_drill", "lost_reasons", "not points")
-    assert not state.drill_open
+    _call(state, "set_owner_filter", "all")
+    assert (
+        _call(state, "open_drill", "lost_reasons", [{"curveNumber": 0, "pointNumber": 99}]) is None
+    )
+    assert _call(state, "open_drill", "funnel", [{"curveNumber": 0, "pointNumber": 0}]) is None
+    assert _call(state, "open_drill", "lost_reasons", "not points") is None
+    # a filter bar that does not hold a valid range opens nothing
+    _call(state, "set_date_from", "2026-03-01")
+    _call(state, "set_date_to", "2026-01-01")
+    assert (
+        _call(state, "open_drill", "lost_reasons", [{"curveNumber": 0, "pointNumber": 0}]) is None
+    )
 
 
 def test_the_customers_and_service_tabs(page) -> None:
