@@ -77,6 +77,14 @@ def _text_box(locator: Locator) -> dict:
     )
 
 
+def _settled(dialog: Locator) -> None:
+    """Wait for the dialog's opening animation (it scales in: boxes move until it ends)."""
+    expect(dialog).to_be_visible()
+    dialog.evaluate(
+        "el => Promise.all(el.getAnimations({subtree: true}).map(a => a.finished.catch(() => 0)))"
+    )
+
+
 def _assert_rtl_document(page: Page) -> None:
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator("html")).to_have_attribute("lang", HE)
@@ -128,6 +136,7 @@ def test_marketing_campaigns_and_template_editor_are_right_to_left(
     page.get_by_test_id("new-template").click()
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_role("heading", name=he("New template"))).to_be_visible()
+    _settled(dialog)
     name_field = page.locator("#field-name")
     page.locator("#field-subject").fill("שלום {{first_name}}")
     page.locator("#field-body").fill("שלום {{full_name}}, מה שלומך?")
@@ -162,6 +171,7 @@ def test_the_rule_builder_is_right_to_left(page: Page, base_url: str, hebrew_man
     page.locator("#new-rule").click()
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_role("heading", name=he("New rule"))).to_be_visible()
+    _settled(dialog)
     _assert_label_starts_at_the_right(
         page.locator("label[for=rule-name]"), page.locator("#rule-name")
     )
