@@ -66,7 +66,9 @@ class AnalyticsRecordsState(AppState):
             with session_scope() as session:
                 names = drill_address.names(session, q, me.id)
                 ctx = context(session, drill_address.analytics_filter(q.form))
-                found = drill.records(ctx, q.chart, q.criteria, page=self.page)
+                found = drill.records(
+                    ctx, q.chart, q.criteria, page=self.page, page_size=drill.PAGE_SIZE
+                )
                 currency = ctx.base_currency
         except ValidationError as e:
             self._refuse(e)

@@ -7,14 +7,13 @@ from __future__ import annotations
 import csv
 import inspect
 from datetime import date
-from pathlib import Path
 
 import pytest
 from reflex.istate.data import RouterData
 
 from crm_app.models import Segment
 from crm_app.services import auth, downloads, users
-from crm_app.services.analytics import AnalyticsFilter, drill_address
+from crm_app.services.analytics import AnalyticsFilter, drill, drill_address
 from crm_app.services.analytics.drill_address import FilterForm, address, parse
 from crm_app.services.errors import ValidationError
 from crm_app.state import analytics_records_view as view
@@ -183,11 +182,18 @@ def test_a_bad_address_shows_why_instead_of_failing(open_page, session) -> None:
     assert "not available" in open_page("chart=pipeline_by_stage&stage_id=999").error
 
 
-def test_paging_and_the_csv_of_the_whole_list(open_page, book, tmp_path: Path) -> None:  # noqa: F811
+def test_paging_and_the_csv_of_the_whole_list(open_page, book, tmp_path, monkeypatch) -> None:  # noqa: F811
+    monkeypatch.setattr(drill, "PAGE_SIZE", 2)
     state = open_page("chart=lost_reasons&won=0")
-    assert state.total == 3 and state.pages == 1
+    assert state.total == 3 and state.pages == 2 and state.count_label == "1–2 of 3"
+    assert [r.name for r in state.rows] == ["L1", "L2"]
     _call(state, "next_page")
-    assert state.page == 1
+    assert state.page == 2 and [r.name for r in state.rows] == ["L3"]
+    assert state.count_label == "3–3 of 3"
+    _call(state, "next_page")  # there is no third page
+    assert state.page == 2
+    _call(state, "prev_page")
+    assert state.page == 1 and [r.name for r in state.rows] == ["L1", "L2"]
     assert _call(state, "download_csv") is not None
     files = list((tmp_path / "downloads").glob("*.csv"))
     with files[0].open(encoding="utf-8") as fh:
