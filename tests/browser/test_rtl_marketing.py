@@ -157,6 +157,19 @@ def test_marketing_campaigns_and_template_editor_are_right_to_left(
     _assert_no_horizontal_overflow(page)
     _shot(page, "rtl-marketing-template-editor")
 
+    # The preview's contact search: its hits open under the box, names at the right.
+    picker = page.locator("#preview-contact")
+    shown = picker.input_value()
+    picker.fill(shown.lower())  # a new value (the same one would not be a change)
+    hit = page.get_by_test_id("preview-contact-hit").filter(has_text=shown).first
+    expect(hit).to_be_visible()
+    _assert_inside_horizontally(hit, dialog)
+    name, box = _text_box(hit.locator("span")), _box(hit)
+    assert name["left"] > box["x"] + box["width"] / 2, "the hit's name should be at the right"
+    _shot(page, "rtl-marketing-preview-picker")
+    hit.click()
+    expect(picker).to_have_value(shown)
+
 
 def test_the_rule_builder_is_right_to_left(page: Page, base_url: str, hebrew_manager: str) -> None:
     log_in(page, base_url, hebrew_manager, PASSWORD)
