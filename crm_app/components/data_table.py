@@ -42,8 +42,9 @@ def data_table(
     toned: bool = False,
 ) -> rx.Component:
     """A dense table; the first column (the record's name) is rendered by ``first_column``.
-    ``toned``: a row's ``<column>_tone`` value (CSS classes, e.g. "rp-pill rp-tone-red") is
-    put on the cell's text, so a status or a due time can show as a coloured pill."""
+    ``toned``: in the columns marked ``toned``, a row's ``<column>_tone`` value (CSS classes,
+    e.g. "rp-pill rp-tone-red") is put on the cell's text, so a status or a due time can show
+    as a coloured pill (the other cells stay bare text: fewer elements to mount)."""
     header = rx.el.thead(
         rx.el.tr(
             rx.el.th(
@@ -80,7 +81,11 @@ def data_table(
     def cell(r: rx.Var[dict[str, str]], c: rx.Var[Column]) -> rx.Component | rx.Var:
         if not toned:
             return r[c.id]
-        return rx.el.span(r[c.id], class_name=r[c.id.to(str) + "_tone"].to(str))
+        return rx.cond(
+            c.toned,
+            rx.el.span(r[c.id], class_name=r[c.id.to(str) + "_tone"].to(str)),
+            r[c.id],
+        )
 
     def row(r: rx.Var[dict[str, str]]) -> rx.Component:
         return rx.el.tr(

@@ -135,36 +135,35 @@ def sidebar(active: str) -> rx.Component:
 
 
 def mobile_menu(active: str) -> rx.Component:
+    """Narrow screens: the navigation in a side sheet (a Radix dialog styled by .rp-sheet in
+    rapport.css). Not vaul's drawer: its root, mounted on every page even where it is hidden,
+    reads the scroll position on every scroll event, which forced a layout of each new page
+    while it was being mounted (docs/performance.md)."""
     return rx.box(
-        rx.drawer.root(
-            rx.drawer.trigger(
+        rx.dialog.root(
+            rx.dialog.trigger(
                 rx.icon_button(rx.icon("menu"), variant="ghost", aria_label=T("Open menu")),
             ),
-            rx.drawer.overlay(z_index="20"),
-            rx.drawer.portal(
-                rx.drawer.content(
-                    rx.vstack(
-                        rx.hstack(
-                            brand(),
-                            rx.spacer(),
-                            rx.drawer.close(
-                                rx.icon_button(
-                                    rx.icon("x"), variant="ghost", aria_label=T("Close menu")
-                                )
-                            ),
-                            width="100%",
-                            align="center",
+            rx.dialog.content(
+                rx.vstack(
+                    rx.hstack(
+                        brand(),
+                        rx.spacer(),
+                        rx.dialog.close(
+                            rx.icon_button(
+                                rx.icon("x"), variant="ghost", aria_label=T("Close menu")
+                            )
                         ),
-                        nav_list(active),
                         width="100%",
+                        align="center",
                     ),
-                    width="260px",
-                    height="100%",
-                    background="var(--gray-2)",
-                    z_index="30",
+                    nav_list(active),
+                    width="100%",
                 ),
+                rx.dialog.title(T("Main"), class_name="sr-only"),
+                rx.dialog.description(T("Rapport CRM"), class_name="sr-only"),
+                class_name="rp-sheet",
             ),
-            direction=rx.cond(AppState.text_dir == "rtl", "right", "left"),
         ),
         display=["block", "block", "none"],
     )

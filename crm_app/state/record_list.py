@@ -27,6 +27,7 @@ class Column:
     label: str
     sortable: bool = True
     translate: bool = True
+    toned: bool = False  # its cells show as pills (the row's ``<id>_tone`` classes)
 
 
 PREFETCH_FRESH_S = 3.0

@@ -51,9 +51,9 @@ VIEW_LABELS = {
 BUILTIN_COLUMNS = [
     Column("name", N_("Ticket")),
     Column("customer", N_("Customer")),
-    Column("status", N_("Status")),
-    Column("priority", N_("Priority")),
-    Column("due", N_("Next due")),
+    Column("status", N_("Status"), toned=True),
+    Column("priority", N_("Priority"), toned=True),
+    Column("due", N_("Next due"), toned=True),
     Column("assignee", N_("Assignee")),
     Column("channel", N_("Channel"), sortable=False),
     Column("category", N_("Category"), sortable=False),
