@@ -58,6 +58,25 @@ def test_every_sidebar_page_opens_without_console_errors(
     assert errors == []
 
 
+def test_on_a_phone_the_menu_button_opens_the_navigation(
+    page: Page, base_url: str, running_app
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 780})
+    log_in(page, base_url, running_app.admin_email, running_app.admin_password)
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()  # no room for it
+    page.get_by_role("button", name="Open menu").click()
+    sheet = page.get_by_role("dialog")
+    expect(sheet.get_by_role("link", name="Tickets")).to_be_visible()
+    box = sheet.bounding_box()
+    assert box is not None and box["x"] <= 1 and box["width"] < 390  # a sheet on the start side
+    sheet.get_by_role("link", name="Tickets").click()
+    expect(page).to_have_url(f"{base_url}/tickets")
+    expect(page.get_by_role("heading", name="Tickets", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Open menu").click()
+    page.get_by_role("button", name="Close menu").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+
 def test_the_sidebar_shows_a_sales_rep_only_the_pages_their_role_opens(
     page: Page, base_url: str, running_app
 ) -> None:
