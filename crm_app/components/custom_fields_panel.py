@@ -80,7 +80,7 @@ def add_field_form() -> rx.Component:
             rx.button(
                 rx.icon("plus", size=14), T("Add field"), type="submit", data_testid="add-field"
             ),
-            gap="3",
+            spacing="3",
             align="end",
             wrap="wrap",
         ),

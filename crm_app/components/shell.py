@@ -242,7 +242,7 @@ def page_header(
         rx.hstack(*actions, spacing="2"),
         direction=rx.breakpoints(initial="column", sm="row"),
         align=rx.breakpoints(initial="start", sm="end"),
-        gap="3",
+        spacing="3",
         margin_bottom="24px",
         width="100%",
     )

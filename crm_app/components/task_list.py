@@ -173,7 +173,7 @@ def add_task_form(state: Any) -> rx.Component:
                 ),
             ),
             rx.button(rx.icon("plus", size=16), T("Add"), type="submit"),
-            gap="2",
+            spacing="2",
             wrap="wrap",
             align="start",
             width="100%",

@@ -76,7 +76,7 @@ def _summary() -> rx.Component:
             rx.flex(
                 rx.text(T("Matching"), size="2", color="var(--gray-11)", weight="medium"),
                 rx.foreach(S.chips, _chip),
-                gap="2",
+                spacing="2",
                 wrap="wrap",
                 align="center",
                 data_testid="records-criteria",

@@ -68,7 +68,7 @@ def filter_bar() -> rx.Component:
             rx.popover.content(more_filters(), width="340px"),
         ),
         reset_button(S.reset_filters, S.filters.length() > 0),
-        gap="2",
+        spacing="2",
         wrap="wrap",
         align="center",
         width="100%",

@@ -101,7 +101,7 @@ def filter_bar() -> rx.Component:
         column_chooser(S),
         export_menu(S),
         reset_button(S.reset_filters, S.filters.length() > 0),
-        gap="2",
+        spacing="2",
         wrap="wrap",
         align="center",
         width="100%",
