@@ -99,7 +99,9 @@ def record_list(
     )
 
 
-def link_button(icon: str, label: rx.Component, href: str, *, flip: bool = False) -> rx.Component:
+def link_button(
+    icon: str, label: rx.Component, href: str | rx.Var[str], *, flip: bool = False
+) -> rx.Component:
     """A quiet button that navigates (page headers: Import, Duplicates, Back to …)."""
     return rx.link(
         rx.button(

@@ -17,7 +17,7 @@ KIND_ICONS = (("customer", "users"), ("ticket", "life-buoy"))
 
 
 def _back() -> rx.Component:
-    return link_button("arrow-left", T("Back to Analytics"), "/analytics", flip=True)
+    return link_button("arrow-left", T("Back to Analytics"), S.back_link, flip=True)
 
 
 def _csv() -> rx.Component:

@@ -221,10 +221,32 @@ class AnalyticsState(AppState):
     @guarded(Perm.REPORTS)
     def load(self):
         self._options()
+        self._from_address()
         if self.tab not in TABS:
             self.tab = "sales"
         self.loaded = True
         yield from self._refresh()
+
+    def _from_address(self) -> None:
+        """``/analytics?from=…&owner=…`` (the records page's way back, a bookmark): the
+        filter it names, where it is one this user may choose; without one the last stays."""
+        form = drill_address.form_of(self.router.url.query_parameters)
+        if form is None:
+            return
+        try:
+            dates = drill_address.analytics_filter(FilterForm(form.date_from, form.date_to))
+        except ValidationError:
+            dates = None  # a bad or reversed range: all time
+        first, last = (dates.date_from, dates.date_to) if dates else (None, None)
+        self.date_from = first.isoformat() if first else ""
+        self.date_to = last.isoformat() if last else ""
+
+        def offered(value: str, options: list[list[str]]) -> str:
+            return value if value in {o[0] for o in options} and value != ALL else ALL
+
+        self.pipeline_filter = offered(form.pipeline, self.pipeline_options)
+        self.owner_filter = offered(form.owner, self.owner_options)
+        self.segment_filter = offered(form.segment, self.segment_options)
 
     @guarded(Perm.REPORTS)
     def set_tab(self, value: str):

@@ -40,6 +40,7 @@ class AnalyticsRecordsState(AppState):
     page: int = 1
     pages: int = 1
     queue_link: str = ""
+    back_link: str = "/analytics"
     _query: str = ""
 
     def _parsed(self) -> DrillQuery | None:
@@ -74,6 +75,7 @@ class AnalyticsRecordsState(AppState):
             self._refuse(e)
             return
         self.error = ""
+        self.back_link = drill_address.dashboard_address(q.form)
         self.kind = q.kind
         self.title = self._t(DRILL_TITLES.get(q.chart, N_("Records")))
         self.chips = view.chips(q, names, loc, currency)

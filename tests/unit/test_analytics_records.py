@@ -169,6 +169,13 @@ def test_the_page_lists_the_records_with_their_criteria_in_words(open_page, book
     assert month.chips == ["Closed in \u2068March 2026\u2069", "Won"]
 
 
+def test_the_way_back_reopens_the_dashboard_under_the_same_filter(open_page, book) -> None:  # noqa: F811
+    bob = book["bob"].id
+    state = open_page(f"chart=win_rate_by_owner&owner_id={bob}&from=2026-01-01&owner={bob}")
+    assert state.back_link == f"/analytics?from=2026-01-01&owner={bob}"
+    assert open_page(f"chart=win_rate_by_owner&owner_id={bob}").back_link == "/analytics"
+
+
 def test_a_bad_address_shows_why_instead_of_failing(open_page, session) -> None:
     state = open_page("chart=lost_reasons&country=EE")
     assert state.loaded and state.rows == [] and state.total == 0

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from reflex.istate.data import RouterData
 from sqlmodel import Session
 
 from crm_app.db import get_engine
@@ -40,9 +41,12 @@ def page(db_url, session, book, monkeypatch, fast_hashing, tmp_path):  # noqa: F
         tokens[role] = auth.login(session, user.email, PASSWORD)[0]
     session.commit()
 
-    def open_as(role: str = "sales") -> AnalyticsState:
+    def open_as(role: str = "sales", query: str = "") -> AnalyticsState:
         state = state_instance(AnalyticsState)
         state.session_token = tokens[role]
+        if query:
+            path = f"/analytics?{query}"
+            state.router = RouterData.from_router_data({"pathname": "/analytics", "asPath": path})
         _call(state, "load")
         return state
 
@@ -163,3 +167,23 @@ def test_charts_mirror_for_right_to_left_languages() -> None:
     assert rtl.layout.xaxis.autorange == "reversed" and rtl.layout.yaxis.side == "right"
     assert rtl.layout.separators == ".,"  # Hebrew: decimal point, thousands comma
     assert figs.bars("et", ["a"], [("n", [1], ["1"])]).layout.separators == ", "
+
+
+def test_an_address_with_a_filter_opens_the_dashboard_under_it(page) -> None:
+    state = page()
+    owner = state.owner_options[1][0]
+    there = page(query=f"from=2026-02-01&to=2026-02-28&owner={owner}")
+    assert (there.date_from, there.date_to, there.owner_filter) == (
+        "2026-02-01",
+        "2026-02-28",
+        owner,
+    )
+    assert there.kpis != state.kpis  # February's deals of that owner only
+    # what this user may not choose, and a reversed range, fall back to all
+    odd = page(query="from=2026-03-01&to=2026-01-01&owner=999999&pipeline=abc")
+    assert (odd.date_from, odd.date_to, odd.owner_filter, odd.pipeline_filter) == (
+        "",
+        "",
+        "all",
+        "all",
+    )

@@ -111,11 +111,32 @@ def address(chart: str, criteria: dict[str, Any], form: FilterForm) -> str:
     """``/analytics/records?chart=…`` for a click on ``chart`` under the filter ``form``."""
     pairs = [("chart", chart)]
     pairs += [(k, _text(v)) for k, v in criteria.items() if k in KIND_KEYS[CHART_KINDS[chart]]]
+    return f"{PATH}?{urlencode(pairs + _filter_pairs(form))}"
+
+
+def dashboard_address(form: FilterForm) -> str:
+    """``/analytics?from=…`` : the dashboard under the filter ``form`` (the records page's way
+    back; /analytics reads it on opening)."""
+    pairs = _filter_pairs(form)
+    return f"/analytics?{urlencode(pairs)}" if pairs else "/analytics"
+
+
+def form_of(query: dict[str, Any]) -> FilterForm | None:
+    """The filter named by an address's ``from``/``to``/``pipeline``/``owner``/``segment``
+    (None when it names none); values are kept as typed, for the caller to check."""
+    values = {k: str(query.get(k) or "")[:MAX_TEXT] for k in FILTER_KEYS}
+    if not any(values.values()):
+        return None
+    return FilterForm(*(values[k] for k in FILTER_KEYS))
+
+
+def _filter_pairs(form: FilterForm) -> list[tuple[str, str]]:
+    pairs = []
     for key, value in zip(FILTER_KEYS, _form_values(form), strict=True):
         ok = bool(value) if key in ("from", "to") else _chosen(value) is not None
         if ok:
             pairs.append((key, value))
-    return f"{PATH}?{urlencode(pairs)}"
+    return pairs
 
 
 def _form_values(form: FilterForm) -> tuple[str, ...]:
