@@ -9,8 +9,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from crm_app.models import Ticket, TicketComment
+from crm_app.models import MailMessage, Ticket, TicketComment
+from crm_app.models.messaging import MailStatus
 
+from ..tickets.reference import mail_subject
 from . import texts
 from .deals import DealPlan
 from .foundation import Foundation, write_all
@@ -233,4 +235,31 @@ def write_tickets(session: Session, counts: Counter[str], plans: list[TicketPlan
     for plan in plans:
         for comment in plan.comments:
             comment.ticket_id = plan.obj.id or 0
+    _mailed_replies(session, counts, plans)
     write_all(session, counts, [c for p in plans for c in p.comments])
+
+
+def _mailed_replies(session: Session, counts: Counter[str], plans: list[TicketPlan]) -> None:
+    """The agents' public replies went out by e-mail when they were written (the ticket page
+    says so, the contact's mail shows them): one sent mail each, to the primary address."""
+    pairs = []
+    for plan in plans:
+        address = next((e.email for e in plan.contact.emails if e.is_primary), None)
+        for comment in plan.comments:
+            if address and comment.is_public and comment.author_id is not None:
+                mail = MailMessage(
+                    purpose="contact",
+                    to_addresses=[address],
+                    subject=mail_subject(plan.obj),
+                    body=comment.body,
+                    contact_id=plan.contact.obj.id,
+                    status=MailStatus.SENT.value,
+                    attempts=1,
+                    created_by_id=comment.author_id,
+                    created_at=comment.created_at,
+                    sent_at=comment.created_at,
+                )
+                pairs.append((comment, mail))
+    write_all(session, counts, [m for _, m in pairs])
+    for comment, mail in pairs:
+        comment.mail_id = mail.id
