@@ -69,7 +69,7 @@ MATRIX: dict[Role, frozenset[Perm]] = {
 ROLE_LABELS: dict[str, str] = {
     Role.ADMIN: N_("Admin"),
     Role.MANAGER: N_("Manager"),
-    Role.SALES: N_("Sales"),
+    Role.SALES: N_("Sales rep"),
     Role.SUPPORT: N_("Support"),
     Role.READ_ONLY: N_("Read-only"),
 }
