@@ -89,6 +89,10 @@ def main() -> int:
             rows: list[tuple[str, Callable[[], object]]] = [
                 *[(f"Tab: {t}", lambda t=t: build(context(s), t, "en")) for t in TABS],
                 ("Next best actions", lambda: actions.next_best_actions(context(s))),
+                (
+                    "Next best actions, stage medians recomputed (after a deal moved)",
+                    lambda: (actions._MEDIANS.clear(), actions.next_best_actions(context(s))),
+                ),
                 *[
                     (
                         f"**Tab {t} + next best actions** (a filter change)",
