@@ -8,7 +8,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.cards import admin_table, empty_state
-from crm_app.components.form_fields import error
+from crm_app.components.form_fields import NO_FORM, error
 from crm_app.components.forms import field_label
 from crm_app.components.i18n import T
 from crm_app.services.i18n import N_
@@ -104,6 +104,7 @@ def _contact_picker() -> rx.Component:
         field_label(T("Preview for"), "preview-contact"),
         rx.input(
             id="preview-contact",
+            form=NO_FORM,
             value=S.contact_query,
             on_change=S.find_contact,
             debounce_timeout=300,

@@ -93,7 +93,7 @@ def company_picker() -> rx.Component:
         field_label(T("Company"), "field-company"),
         rx.input(
             id="field-company",
-            name="company_search",
+            form=form_fields.NO_FORM,
             value=F.company_name,
             on_change=F.find_company,
             debounce_timeout=250,

@@ -51,7 +51,7 @@ def _picker(label, field_id: str, name, hits, on_type, on_pick, placeholder, key
         field_label(label, field_id),
         rx.input(
             id=field_id,
-            name=key.removesuffix("_id") + "_search",
+            form=form_fields.NO_FORM,
             value=name,
             on_change=on_type,
             debounce_timeout=250,

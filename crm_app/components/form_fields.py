@@ -10,6 +10,10 @@ import reflex as rx
 from crm_app.components.forms import field_label
 from crm_app.components.i18n import T
 
+# A search-as-you-type box inside a form: tied to no form (no element has this id), so Enter
+# in it does not submit the record's form half-filled (it only searches).
+NO_FORM = "rp-no-form"
+
 
 def error(key: str | rx.Var[str], state) -> rx.Component:
     return rx.cond(
