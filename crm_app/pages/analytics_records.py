@@ -116,7 +116,7 @@ def _table() -> rx.Component:
             rx.el.table(
                 rx.el.thead(rx.el.tr(head(0), head(1), head(2, end=True))),
                 rx.el.tbody(rx.foreach(S.rows, _row)),
-                class_name="rp-table",
+                class_name="rp-table rp-records-table",
             ),
             class_name="rp-table-wrap",
             max_height="calc(100vh - 340px)",
