@@ -39,23 +39,31 @@ def funnel_pipeline_id(ctx: Context) -> int | None:
 
 
 def _reach_counts(ctx: Context, pipeline_id: int) -> dict[int, int]:
-    visits = sa.union_all(
-        sa.select(
-            DealStageChange.deal_id.label("deal_id"), DealStageChange.to_stage_id.label("stage_id")
-        ),
-        sa.select(Deal.id.label("deal_id"), Deal.stage_id.label("stage_id")),
-    ).subquery()
+    """How many deals (of the pipeline, created in the range, in scope) reached each ``reach``
+    (a stage position, WON_REACH or LOST_REACH) at most: the highest of their current stage
+    and every stage in their history. The history is grouped per deal once and joined to the
+    filtered deals (twice as fast in SQLite as grouping their union per deal)."""
     reach = sa.case((Stage.is_won, WON_REACH), (Stage.is_lost, LOST_REACH), else_=Stage.position)
-    per_deal = (
-        sa.select(visits.c.deal_id, sa.func.max(reach).label("reach"))
-        .join(Stage, Stage.id == visits.c.stage_id)
-        .join(Deal, Deal.id == visits.c.deal_id)
-        .where(Deal.pipeline_id == pipeline_id, *ctx.in_range(Deal.created_at), *deal_scope(ctx))
-        .group_by(visits.c.deal_id)
+    history = (
+        sa.select(DealStageChange.deal_id.label("deal_id"), sa.func.max(reach).label("reach"))
+        .join(Stage, Stage.id == DealStageChange.to_stage_id)
+        .group_by(DealStageChange.deal_id)
         .subquery()
     )
+    now = reach.label("now")
+    deals = (
+        sa.select(Deal.id.label("deal_id"), now)
+        .join(Stage, Stage.id == Deal.stage_id)
+        .where(Deal.pipeline_id == pipeline_id, *ctx.in_range(Deal.created_at), *deal_scope(ctx))
+        .subquery()
+    )
+    highest = sa.case((history.c.reach > deals.c.now, history.c.reach), else_=deals.c.now).label(
+        "reach"
+    )
     rows = ctx.session.execute(
-        sa.select(per_deal.c.reach, sa.func.count()).group_by(per_deal.c.reach)
+        sa.select(highest, sa.func.count())
+        .select_from(deals.outerjoin(history, history.c.deal_id == deals.c.deal_id))
+        .group_by(highest)
     ).all()
     return {int(r): int(n) for r, n in rows}
 
