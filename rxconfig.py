@@ -16,7 +16,9 @@ config = rx.Config(
     disable_plugins=[rx.plugins.sitemap.SitemapPlugin],
     plugins=[
         rx.plugins.RadixThemesPlugin(
-            theme=rx.theme(accent_color="indigo", gray_color="slate", radius="large", scaling="100%"),
+            theme=rx.theme(
+                accent_color="indigo", gray_color="slate", radius="large", scaling="100%"
+            ),
         ),
     ],
 )
