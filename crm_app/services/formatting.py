@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_skeleton, format_timedelta
 from babel.numbers import format_compact_currency, format_currency, format_decimal
 
 from . import clock
@@ -61,6 +61,17 @@ def day(moment: datetime, tz_name: str, locale: str = "en") -> str:
     """A date the way the locale writes it, e.g. "3 Mar 2026" (the user's local day)."""
     local = moment.astimezone(clock.zone(tz_name))
     return localize_digits(format_date(local.date(), "medium", locale=_locale(locale)), locale)
+
+
+def month(key: str, locale: str = "en", *, full: bool = False) -> str:
+    """A "YYYY-MM" month the way the locale says it: "Mar 2026" ("March 2026" with ``full``);
+    anything else is returned as it is."""
+    try:
+        first = date(int(key[:4]), int(key[5:7]), 1)
+    except (ValueError, TypeError):
+        return str(key)
+    skeleton = "yMMMM" if full else "yMMM"
+    return localize_digits(format_skeleton(skeleton, first, locale=_locale(locale)), locale)
 
 
 def ago(moment: datetime, locale: str = "en", now: datetime | None = None) -> str:

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import plotly.graph_objects as go
-from babel.dates import format_skeleton
 from babel.numbers import format_percent
 
 from crm_app.services import formatting, i18n
@@ -61,11 +59,7 @@ class Formats:
         return i18n.localize_digits(text, self.locale)
 
     def month(self, key: str) -> str:
-        try:
-            day = date(int(key[:4]), int(key[5:7]), 1)
-        except (ValueError, TypeError):
-            return str(key)
-        return i18n.localize_digits(format_skeleton("yMMM", day, locale=self.locale), self.locale)
+        return formatting.month(key, self.locale)
 
     def label(self, text: Any) -> str:
         return str(text) if text not in (None, "") and not missing(text) else self.t(NONE)

@@ -57,30 +57,35 @@ class AnalyticsRecordsState(AppState):
         self.rows, self.chips, self.total, self.total_label = [], [], 0, ""
         self.count_label, self.queue_link, self.page, self.pages = "", "", 1, 1
 
+    def _fetch(
+        self, q: DrillQuery, page: int, page_size: int | None
+    ) -> tuple[drill.DrillPage, dict, str]:
+        """The page (``page_size=None``: the whole list), the names the description needs and
+        the base currency; ValidationError when the filter names something this user may not
+        choose (``drill_address.names`` checks it)."""
+        with session_scope() as session:
+            names = drill_address.names(session, q, caller().id)
+            ctx = context(session, drill_address.analytics_filter(q.form))
+            found = drill.records(ctx, q.chart, q.criteria, page=page, page_size=page_size)
+            return found, names, ctx.base_currency
+
     def _list(self) -> None:
         q = self._parsed()
         if q is None:
             return
-        me = caller()
-        loc = self.locale
         try:
-            with session_scope() as session:
-                names = drill_address.names(session, q, me.id)
-                ctx = context(session, drill_address.analytics_filter(q.form))
-                found = drill.records(
-                    ctx, q.chart, q.criteria, page=self.page, page_size=drill.PAGE_SIZE
-                )
-                currency = ctx.base_currency
+            found, names, currency = self._fetch(q, self.page, drill.PAGE_SIZE)
         except ValidationError as e:
             self._refuse(e)
             return
+        loc, tz = self.locale, caller().time_zone
         self.error = ""
         self.back_link = drill_address.dashboard_address(q.form)
         self.kind = q.kind
         self.title = self._t(DRILL_TITLES.get(q.chart, N_("Records")))
         self.chips = view.chips(q, names, loc, currency)
         self.headers = view.headers(q.kind, loc)
-        self.rows = [view.row(q.kind, r, loc, currency, me.time_zone) for r in found.rows]
+        self.rows = [view.row(q.kind, r, loc, currency, tz) for r in found.rows]
         self.total, self.page, self.pages = found.total, found.page, found.pages
         self.total_label = view.total(q.kind, found.total, loc)
         self.count_label = count_label(found, loc)
@@ -114,15 +119,12 @@ class AnalyticsRecordsState(AppState):
         q = self._parsed()
         if q is None:
             return None
-        me = caller()
         try:
-            with session_scope() as session:
-                drill_address.names(session, q, me.id)  # the same access check as the list
-                ctx = context(session, drill_address.analytics_filter(q.form))
-                found = drill.records(ctx, q.chart, q.criteria, page_size=None)
+            found, _, _ = self._fetch(q, 1, None)
         except ValidationError as e:
             self._refuse(e)
             return None
+        me = caller()
         day = clock.local_today(me.time_zone).isoformat()
         download = downloads.prepare(me.id, f"{q.chart} {day}.csv")
         drill.write_csv(found.rows, q.kind, download.path)

@@ -13,8 +13,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from babel.dates import format_skeleton
-
 from crm_app.services import formatting, i18n
 from crm_app.services.analytics.drill_address import DrillQuery
 from crm_app.services.i18n import N_, NP_
@@ -70,12 +68,6 @@ def _day(d: date, locale: str) -> str:
     return formatting.day(datetime(d.year, d.month, d.day, 12, tzinfo=UTC), "UTC", locale)
 
 
-def _month(key: str, locale: str) -> str:
-    first = date(int(key[:4]), int(key[5:7]), 1)
-    loc = i18n.normalize(locale)
-    return i18n.localize_digits(format_skeleton("yMMMM", first, locale=loc), locale)
-
-
 def _range(q: DrillQuery, locale: str) -> list[str]:
     f = q.form
     first = date.fromisoformat(f.date_from) if f.date_from else None
@@ -110,7 +102,7 @@ def chips(q: DrillQuery, names: dict[str, str], locale: str, currency: str) -> l
     c = q.criteria
     for key, value in c.items():
         if (q.kind, key) in MONTH_OF:
-            month = _month(str(value), locale)
+            month = formatting.month(str(value), locale, full=True)
             out.append(i18n.format_message(MONTH_OF[(q.kind, key)], locale, month=month))
         elif key == "won":
             out.append(i18n.gettext(N_("Won") if value else N_("Lost"), locale))

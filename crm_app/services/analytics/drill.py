@@ -11,7 +11,6 @@ whole list (the CSV), still bounded by ``EXPORT_LIMIT``.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from crm_app.models import Deal, Stage, Ticket
 
 from .. import money
 from ..cells import neutralize_row
+from ..query_paging import Page
 from .customer_frames import customers as customer_table
 from .customers import current, rfm
 from .filters import Context
@@ -59,16 +59,7 @@ KIND_KEYS = {
 }
 
 
-@dataclass
-class DrillPage:
-    rows: list[dict[str, Any]]
-    total: int
-    page: int = 1
-    page_size: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+DrillPage = Page[dict[str, Any]]  # the record lists' page: rows, total, page, page size
 
 
 def _window(total: int, page: int, page_size: int | None) -> tuple[int, int, int, int]:
