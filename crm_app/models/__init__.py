@@ -38,6 +38,7 @@ from .sales import (
     Stage,
 )
 from .users import RateLimitHit, Role, Setting, User, UserSession
+from .versions import DataVersion
 from .work import (
     Activity,
     ActivityKind,
@@ -71,6 +72,7 @@ __all__ = [
     "CompanyTag",
     "CsatRequest",
     "CustomField",
+    "DataVersion",
     "FieldType",
     "ImportBatch",
     "ImportChange",

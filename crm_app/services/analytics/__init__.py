@@ -2,7 +2,9 @@
 
 ``filters`` (the filter and the per-request context), ``sales``, ``funnel``, ``customers``
 (over ``customer_frames``), ``service``, ``actions`` (next best actions) and ``report`` (the
-figures ``rapport report`` prints). Services only: no Reflex here.
+figures ``rapport report`` prints). The large frames are read without the filter and kept
+between requests until a table they read changes (``shared``); each request narrows them.
+Services only: no Reflex here.
 """
 
 from .filters import AnalyticsFilter, Context, context

@@ -35,6 +35,7 @@ from .customers import ended_by, is_overdue
 from .filters import Context
 from .sales import deal_scope
 from .service import ticket_scope
+from .shared import versions
 from .sql import epoch, frame
 
 MIN_STAYS = 3
@@ -58,30 +59,19 @@ class Action:
 
 # -- stalled deals -------------------------------------------------------------------------------
 # Stage medians per database: (data version, medians). The stays of the last year change only
-# when a deal moves (a new history row) or history is deleted, so the window query over the
-# whole history (the slowest part of the actions at 50k deals) runs again only then, or on a
-# new day (the year's start moves).
+# when the stage history does (its change counter, ``shared.versions``), so the window query
+# over the whole history (the slowest part of the actions at 50k deals) runs again only then,
+# or on a new day (the year's start moves).
 _MEDIANS: dict[str, tuple[tuple, pd.Series]] = {}
-
-
-def _history_version(ctx: Context) -> tuple:
-    count, last_id, last_at = ctx.session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.max(DealStageChange.id),
-            sa.func.max(DealStageChange.changed_at),
-        )
-    ).one()
-    return (ctx.now.date(), count, last_id, str(last_at))
 
 
 def median_days_in_stage(ctx: Context) -> pd.Series:
     """Median days of finished stays per stage id (stages with enough history only), over
     the stays that began in the year before today (UTC)."""
     url = str(ctx.session.get_bind().url)
-    version = _history_version(ctx)
+    version = (ctx.now.date(), *versions(ctx, ("deal_stage_changes",)))
     cached = _MEDIANS.get(url)
-    if cached is not None and cached[0] == version:
+    if cached is not None and cached[0] == version and version[1] is not None:
         return cached[1]
     medians = _median_days_in_stage(ctx)
     _MEDIANS[url] = (version, medians)
@@ -121,17 +111,28 @@ def stalled_deals(ctx: Context, limit: int = 20) -> list[Action]:
     if medians.empty:
         return []
     s = ctx.session
+    # only the stalled deals are read: per stage, in it for more than twice its median and
+    # for at least a day
+    day = timedelta(days=1)
+    stalled = sa.or_(
+        *(
+            sa.and_(
+                Deal.stage_id == int(stage_id),
+                Deal.stage_entered_at < ctx.now - 2 * float(median) * day,
+                Deal.stage_entered_at <= ctx.now - day,
+            )
+            for stage_id, median in medians.items()
+        )
+    )
     df = frame(
         s,
         sa.select(Deal.id, Deal.title, Deal.stage_id, Stage.name, epoch(s, Deal.stage_entered_at))
         .join(Stage, Stage.id == Deal.stage_id)
-        .where(~Stage.is_won, ~Stage.is_lost, Deal.stage_id.in_([int(i) for i in medians.index]))
-        .where(*deal_scope(ctx)),
+        .where(~Stage.is_won, ~Stage.is_lost, stalled, *deal_scope(ctx)),
         ["id", "title", "stage_id", "stage", "entered"],
     )
     df["days"] = (ctx.now.timestamp() - pd.to_numeric(df["entered"])) / 86400.0
     df["median"] = df["stage_id"].map(medians)
-    df = df[(df["days"] > 2 * df["median"]) & (df["days"] >= 1)]
     df = df.assign(ratio=df["days"] / df["median"].clip(lower=1 / 24))
     df = df.nlargest(limit, "ratio")
     return [

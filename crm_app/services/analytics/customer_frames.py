@@ -18,9 +18,12 @@ from crm_app.models import Company, Contact, Deal, Order, Stage
 from .. import customer360, money
 from .customer_health import customer_key_sql, health_frame, purchase_reasons_of
 from .filters import Context
-from .sql import epoch, frame
+from .shared import shared_frame
+from .sql import epoch, frame, months
 
-PURCHASE_COLUMNS = ["customer", "at", "value", "is_order"]
+PURCHASE_COLUMNS = ["customer", "at", "value", "is_order", "contact_id", "company_id"]  # + month
+# a customer's key reads its contact's company; values read today's exchange rates
+PURCHASE_TABLES = ("contacts", "deals", "exchange_rates", "orders", "stages")
 
 
 def _load_purchases(ctx: Context) -> pd.DataFrame:
@@ -32,20 +35,23 @@ def _load_purchases(ctx: Context) -> pd.DataFrame:
         epoch(s, Order.ordered_at),
         Order.total * order_rate,
         sa.true(),
-    ).where(Order.status != "cancelled", *ctx.segment_scope(Order))
+        Order.contact_id,
+        Order.company_id,
+    ).where(Order.status != "cancelled")
     deals = (
         sa.select(
             customer_key_sql(Deal),
             epoch(s, Deal.closed_at),
             money.deal_value_in_base(s),
             sa.false(),
+            Deal.contact_id,
+            Deal.company_id,
         )
         .join(Stage, Stage.id == Deal.stage_id)
         .where(
             Stage.is_won,
             Deal.closed_at.is_not(None),
             ~sa.exists().where(Order.deal_id == Deal.id),
-            *ctx.segment_scope(Deal),
         )
     )
     df = pd.concat(
@@ -55,12 +61,24 @@ def _load_purchases(ctx: Context) -> pd.DataFrame:
     df["value"] = pd.to_numeric(df["value"]).fillna(0.0)
     df["at"] = pd.to_numeric(df["at"])
     df["is_order"] = df["is_order"].astype(bool)
+    df["month"] = months(df["at"], ctx.time_zone)
     return df
 
 
 def purchases(ctx: Context) -> pd.DataFrame:
-    """Every purchase with its customer key, time (epoch seconds) and value (base currency)."""
-    return ctx.frame("customers.purchases", _load_purchases)
+    """Every purchase (of the segment's members, with a segment filter) with its customer
+    key, time (epoch seconds) and value (base currency)."""
+
+    def narrow(c: Context) -> pd.DataFrame:
+        df = all_purchases(c)
+        return df if c.members() is None else df[c.scoped(df)]
+
+    return ctx.frame("customers.purchases", narrow)
+
+
+def all_purchases(ctx: Context) -> pd.DataFrame:
+    """Every purchase (no filter); kept between requests until a table it reads changes."""
+    return shared_frame(ctx, "customers.purchases", PURCHASE_TABLES, _load_purchases)
 
 
 def _attributes(ctx: Context, keys: pd.Index) -> pd.DataFrame:
@@ -132,9 +150,16 @@ def _owned(ctx: Context, df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _all_attributes(ctx: Context) -> pd.DataFrame:
+    return _attributes(ctx, pd.Index(all_purchases(ctx)["customer"].unique()))
+
+
 def _load_customers(ctx: Context) -> pd.DataFrame:
     df = purchase_totals(ctx)
-    return _owned(ctx, df.join(_attributes(ctx, df.index)))
+    attributes = shared_frame(
+        ctx, "customers.attributes", (*PURCHASE_TABLES, "companies"), _all_attributes
+    )
+    return _owned(ctx, df.join(attributes))
 
 
 def customers(ctx: Context) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from crm_app.models import Contact, Deal, Stage, Ticket
 
 from .. import customer360
 from .filters import Context
+from .shared import shared_frame
 from .sql import frame
 
 DAY_US = 86_400_000_000
@@ -104,7 +105,7 @@ def _load_purchase_stats(ctx: Context) -> pd.DataFrame:
     return pd.DataFrame({"interval": interval.astype(int), "since": since.astype(int)})
 
 
-def _pressing(ctx: Context) -> pd.Series:
+def _load_pressing(ctx: Context) -> pd.Series:
     key = customer_code_sql(Ticket)
     df = frame(
         ctx.session,
@@ -119,7 +120,7 @@ def _pressing(ctx: Context) -> pd.Series:
     return pd.Series(df["n"].astype(int).to_numpy(), index=code_keys(pd.Index(df["customer"])))
 
 
-def _csat(ctx: Context) -> pd.DataFrame:
+def _load_csat(ctx: Context) -> pd.DataFrame:
     """Per customer: sum and count of the last five scores (customer-360's order)."""
     df = frame(
         ctx.session,
@@ -135,7 +136,7 @@ def _csat(ctx: Context) -> pd.DataFrame:
     return out.set_axis(code_keys(out.index))
 
 
-def _open_deals(ctx: Context) -> pd.Series:
+def _load_open_deals(ctx: Context) -> pd.Series:
     key = customer_code_sql(Deal)
     open_stages = sa.select(Stage.id).where(~Stage.is_won, ~Stage.is_lost)
     df = frame(
@@ -144,6 +145,11 @@ def _open_deals(ctx: Context) -> pd.Series:
         ["customer", "n"],
     ).dropna()
     return pd.Series(df["n"].astype(int).to_numpy(), index=code_keys(pd.Index(df["customer"])))
+
+
+def _shared(ctx: Context, part: str, tables: tuple[str, ...], load: Any) -> Any:
+    """A part of health that does not depend on the day, kept between requests (``shared``)."""
+    return shared_frame(ctx, f"health.{part}", tables, load)
 
 
 def health_frame(ctx: Context, table: pd.DataFrame) -> pd.DataFrame:
@@ -162,15 +168,26 @@ def health_frame(ctx: Context, table: pd.DataFrame) -> pd.DataFrame:
         ~bought, 0, np.where(since <= interval, 10, np.where(since >= 2 * interval, -25, -10))
     )
 
-    pressing = _pressing(ctx).reindex(index, fill_value=0).to_numpy()
+    pressing = (
+        _shared(ctx, "pressing", ("contacts", "tickets"), _load_pressing)
+        .reindex(index, fill_value=0)
+        .to_numpy()
+    )
     points -= np.minimum(30, 10 * pressing)
 
-    csat = _csat(ctx).reindex(index)
+    csat = _shared(ctx, "csat", ("contacts", "tickets"), _load_csat).reindex(index)
     rated = csat["n"].notna().to_numpy()
     average = (csat["total"] / csat["n"]).to_numpy(dtype=float)
     points += np.where(~rated, 0, np.where(average >= 4, 5, np.where(average < 3, -15, 0)))
 
-    points += np.where(_open_deals(ctx).reindex(index, fill_value=0).to_numpy() > 0, 5, 0)
+    points += np.where(
+        _shared(ctx, "open_deals", ("contacts", "deals", "stages"), _load_open_deals)
+        .reindex(index, fill_value=0)
+        .to_numpy()
+        > 0,
+        5,
+        0,
+    )
     points += np.where((table["stage"] == "churned").to_numpy(), -30, 0)
 
     score = np.clip(70 + points, 0, 100).astype(int)

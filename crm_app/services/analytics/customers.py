@@ -109,9 +109,7 @@ def cohort_retention(ctx: Context, max_offset: int = 12) -> pd.DataFrame:
     p = p[p["customer"].isin(cohort_of.index)]
     if p.empty:
         return pd.DataFrame()
-    bought = pd.DataFrame(
-        {"customer": p["customer"], "month": months(p["at"], ctx.time_zone)}
-    ).drop_duplicates()
+    bought = pd.DataFrame({"customer": p["customer"], "month": p["month"]}).drop_duplicates()
     bought["cohort"] = bought["customer"].map(cohort_of)
     index = lambda m: m.str[:4].astype(int) * 12 + m.str[5:7].astype(int)  # noqa: E731
     bought["offset"] = index(bought["month"]) - index(bought["cohort"])

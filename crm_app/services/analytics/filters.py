@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -80,6 +81,49 @@ class Context:
         ids = member_ids(self.session, seg, self.time_zone)
         column = model.company_id if seg.entity == "company" else model.contact_id
         return [column.in_(ids)]
+
+    # -- the same conditions on a frame kept between requests (``shared``) -----------------------
+    def ended_by(self, seconds: pd.Series) -> pd.Series:
+        """Rows whose time (epoch seconds) is before the end of the range."""
+        if self.until is None:
+            return pd.Series(True, index=seconds.index)
+        return seconds < self.until.timestamp()
+
+    def within(self, seconds: pd.Series) -> pd.Series:
+        """Rows whose time (epoch seconds) is inside the range (``in_range`` in pandas)."""
+        keep = self.ended_by(seconds)
+        if self.since is not None:
+            keep &= seconds >= self.since.timestamp()
+        return keep
+
+    def members(self) -> tuple[str, pd.Index] | None:
+        """The segment's entity and member ids (once per request); None without a segment."""
+        if self.filter.segment_id is None:
+            return None
+        if "segment.members" not in self.cache:
+            seg = self.segment()
+            if seg is None:
+                self.cache["segment.members"] = ("contact", pd.Index([], dtype="int64"))
+            else:
+                from ..segments import member_ids
+
+                ids = self.session.execute(member_ids(self.session, seg, self.time_zone))
+                self.cache["segment.members"] = (seg.entity, pd.Index([int(i) for (i,) in ids]))
+        return self.cache["segment.members"]
+
+    def scoped(self, df: pd.DataFrame, owner: str | None = None, pipeline: bool = False) -> Any:
+        """The mask of ``segment_scope`` (columns contact_id/company_id), the owner filter on
+        column ``owner`` and, with ``pipeline``, the pipeline filter on ``pipeline_id``."""
+        keep = pd.Series(True, index=df.index)
+        if owner is not None and self.filter.owner_id is not None:
+            keep &= df[owner] == self.filter.owner_id
+        if pipeline and self.filter.pipeline_id is not None:
+            keep &= df["pipeline_id"] == self.filter.pipeline_id
+        members = self.members()
+        if members is not None:
+            entity, ids = members
+            keep &= df["company_id" if entity == "company" else "contact_id"].isin(ids)
+        return keep
 
 
 def day_bounds(

@@ -8,7 +8,7 @@ row's conversion is reached ÷ reached at the previous row; the last row is the 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -18,10 +18,13 @@ from crm_app.models import Deal, DealStageChange, Pipeline, Stage
 
 from .. import forecast
 from . import sales
-from .filters import Context
-from .sales import deal_scope
+from .filters import Context, day_bounds
+from .shared import shared_frame
+from .sql import epoch, frame
 
 WON_REACH = 1_000_000
+REACH_TABLES = ("deal_stage_changes", "deals", "stages")
+ONE_DAY = timedelta(days=1)
 LOST_REACH = -1
 
 
@@ -38,11 +41,12 @@ def funnel_pipeline_id(ctx: Context) -> int | None:
     return int(row) if row is not None else None
 
 
-def _reach_counts(ctx: Context, pipeline_id: int) -> dict[int, int]:
-    """How many deals (of the pipeline, created in the range, in scope) reached each ``reach``
-    (a stage position, WON_REACH or LOST_REACH) at most: the highest of their current stage
-    and every stage in their history. The history is grouped per deal once and joined to the
-    filtered deals (twice as fast in SQLite as grouping their union per deal)."""
+def _load_reach(ctx: Context) -> pd.DataFrame:
+    """Every deal's highest ``reach`` (a stage position, WON_REACH or LOST_REACH): the highest
+    of its current stage and every stage in its history, with what the filters narrow by.
+    The history is grouped per deal once and joined to the deals (twice as fast in SQLite as
+    grouping their union per deal)."""
+    s = ctx.session
     reach = sa.case((Stage.is_won, WON_REACH), (Stage.is_lost, LOST_REACH), else_=Stage.position)
     history = (
         sa.select(DealStageChange.deal_id.label("deal_id"), sa.func.max(reach).label("reach"))
@@ -50,22 +54,31 @@ def _reach_counts(ctx: Context, pipeline_id: int) -> dict[int, int]:
         .group_by(DealStageChange.deal_id)
         .subquery()
     )
-    now = reach.label("now")
-    deals = (
-        sa.select(Deal.id.label("deal_id"), now)
+    highest = sa.case((history.c.reach > reach, history.c.reach), else_=reach)
+    q = (
+        sa.select(
+            Deal.pipeline_id,
+            Deal.owner_id,
+            Deal.contact_id,
+            Deal.company_id,
+            epoch(s, Deal.created_at),
+            highest,
+        )
         .join(Stage, Stage.id == Deal.stage_id)
-        .where(Deal.pipeline_id == pipeline_id, *ctx.in_range(Deal.created_at), *deal_scope(ctx))
-        .subquery()
+        .outerjoin(history, history.c.deal_id == Deal.id)
     )
-    highest = sa.case((history.c.reach > deals.c.now, history.c.reach), else_=deals.c.now).label(
-        "reach"
-    )
-    rows = ctx.session.execute(
-        sa.select(highest, sa.func.count())
-        .select_from(deals.outerjoin(history, history.c.deal_id == deals.c.deal_id))
-        .group_by(highest)
-    ).all()
-    return {int(r): int(n) for r, n in rows}
+    df = frame(s, q, ["pipeline_id", "owner_id", "contact_id", "company_id", "created", "reach"])
+    df["created"] = pd.to_numeric(df["created"])
+    return df
+
+
+def _reach_counts(ctx: Context, pipeline_id: int) -> dict[int, int]:
+    """How many deals (of the pipeline, created in the range, in scope) reached each ``reach``
+    at most."""
+    df = shared_frame(ctx, "funnel.reach", REACH_TABLES, _load_reach)
+    keep = (df["pipeline_id"] == pipeline_id) & ctx.within(df["created"])
+    counts = df[keep & ctx.scoped(df, owner="owner_id")]["reach"].value_counts()
+    return {int(r): int(n) for r, n in counts.items()}
 
 
 def funnel(ctx: Context) -> pd.DataFrame:
@@ -101,21 +114,31 @@ def _months_between(first: date, last: date) -> int:
 
 
 def forecast_by_month(ctx: Context, *, default_months: int = 6) -> pd.DataFrame:
-    """``forecast.forecast`` over the range's months (default: this month and the next five):
-    month, expected (weighted open value by expected close), won, open_deals, won_deals."""
+    """``forecast.forecast``'s figures over the range's months (default: this month and the
+    next five), under every filter (the segment too): month, expected (weighted open value by
+    expected close), won, open_deals, won_deals."""
     f = ctx.filter
     start = f.date_from or forecast.this_month_start(ctx.session, ctx.now)
     n = _months_between(start, f.date_to) if f.date_to else default_months
-    rows = forecast.forecast(
-        ctx.session,
-        start=start,
-        months=max(1, min(n, 60)),
-        pipeline_id=f.pipeline_id,
-        owner_id=f.owner_id,
-        time_zone=ctx.time_zone,
-        now=ctx.now,
+    first = start.replace(day=1)
+    keys = [forecast.month_key(forecast.add_months(first, i)) for i in range(max(1, min(n, 60)))]
+    open_deals = sales.open_deal_rows(ctx)
+    expected = open_deals[open_deals["expected_month"].isin(keys)].groupby("expected_month")
+    since, until = day_bounds(first, forecast.add_months(first, len(keys)) - ONE_DAY, ctx.time_zone)
+    closed = sales.all_closed_deals(ctx)
+    closed = closed[closed["won"] & (closed["closed"] >= since.timestamp())]
+    closed = closed[(closed["closed"] < until.timestamp()) & ctx.scoped(closed, "owner_id", True)]
+    won = closed.groupby("month")
+    out = pd.DataFrame(
+        {
+            "month": keys,
+            "expected": expected["weighted"].sum().reindex(keys, fill_value=0.0).round(2).values,
+            "won": won["value"].sum().reindex(keys, fill_value=0.0).round(2).values,
+            "open_deals": expected.size().reindex(keys, fill_value=0).astype(int).values,
+            "won_deals": won.size().reindex(keys, fill_value=0).astype(int).values,
+        }
     )
-    return pd.DataFrame(rows).drop(columns=["group_id", "group_name"], errors="ignore")
+    return out
 
 
 def pipeline_by_stage(ctx: Context) -> pd.DataFrame:

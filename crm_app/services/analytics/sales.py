@@ -23,11 +23,15 @@ from crm_app.models import Deal, Stage, User
 
 from .. import money
 from .filters import Context
+from .shared import shared_frame
 from .sql import epoch, frame, months
 
 CLOSED_COLUMNS = [
     "id",
     "owner_id",
+    "pipeline_id",
+    "contact_id",
+    "company_id",
     "source",
     "won",
     "lost_reason",
@@ -35,6 +39,19 @@ CLOSED_COLUMNS = [
     "created",
     "closed",
 ]
+OPEN_COLUMNS = [
+    "id",
+    "stage_id",
+    "pipeline_id",
+    "owner_id",
+    "contact_id",
+    "company_id",
+    "expected_close",
+    "value",
+    "weighted",
+]
+# values in the base currency read today's exchange rates and the base currency setting
+DEAL_TABLES = ("deals", "exchange_rates", "settings", "stages")
 
 
 def deal_scope(ctx: Context) -> list[Any]:
@@ -54,6 +71,9 @@ def _load_closed(ctx: Context) -> pd.DataFrame:
         sa.select(
             Deal.id,
             Deal.owner_id,
+            Deal.pipeline_id,
+            Deal.contact_id,
+            Deal.company_id,
             Deal.source,
             Stage.is_won,
             Deal.lost_reason,
@@ -62,24 +82,30 @@ def _load_closed(ctx: Context) -> pd.DataFrame:
             epoch(s, Deal.closed_at),
         )
         .join(Stage, Stage.id == Deal.stage_id)
-        .where(
-            sa.or_(Stage.is_won, Stage.is_lost),
-            Deal.closed_at.is_not(None),
-            *ctx.in_range(Deal.closed_at),
-            *deal_scope(ctx),
-        )
+        .where(sa.or_(Stage.is_won, Stage.is_lost), Deal.closed_at.is_not(None))
     )
     df = frame(s, q, CLOSED_COLUMNS)
     df["won"] = df["won"].astype(bool)
     df["value"] = pd.to_numeric(df["value"]).fillna(0.0)
-    df["cycle_days"] = (pd.to_numeric(df["closed"]) - pd.to_numeric(df["created"])) / 86400.0
+    df["closed"] = pd.to_numeric(df["closed"])
+    df["cycle_days"] = (df["closed"] - pd.to_numeric(df["created"])) / 86400.0
     df["month"] = months(df["closed"], ctx.time_zone)
     return df
 
 
+def all_closed_deals(ctx: Context) -> pd.DataFrame:
+    """Every won and lost deal (no filter); kept between requests until the deals change."""
+    return shared_frame(ctx, "sales.closed", DEAL_TABLES, _load_closed)
+
+
 def closed_deals(ctx: Context) -> pd.DataFrame:
     """Won and lost deals closed in the range: value (base), cycle days, local close month."""
-    return ctx.frame("sales.closed", _load_closed)
+
+    def narrow(c: Context) -> pd.DataFrame:
+        df = all_closed_deals(c)
+        return df[c.within(df["closed"]) & c.scoped(df, owner="owner_id", pipeline=True)]
+
+    return ctx.frame("sales.closed", narrow)
 
 
 def _load_open(ctx: Context) -> pd.DataFrame:
@@ -87,22 +113,48 @@ def _load_open(ctx: Context) -> pd.DataFrame:
     value = money.deal_value_in_base(s)
     q = (
         sa.select(
-            Stage.id,
-            Stage.pipeline_id,
-            sa.func.count(Deal.id),
-            sa.func.coalesce(sa.func.sum(value), 0.0),
-            sa.func.coalesce(sa.func.sum(value * Stage.probability / 100.0), 0.0),
+            Deal.id,
+            Deal.stage_id,
+            Deal.pipeline_id,
+            Deal.owner_id,
+            Deal.contact_id,
+            Deal.company_id,
+            Deal.expected_close,
+            value,
+            value * Stage.probability / 100.0,
         )
         .join(Stage, Stage.id == Deal.stage_id)
-        .where(~Stage.is_won, ~Stage.is_lost, *deal_scope(ctx))
-        .group_by(Stage.id, Stage.pipeline_id)
+        .where(~Stage.is_won, ~Stage.is_lost)
     )
-    return frame(s, q, ["stage_id", "pipeline_id", "deals", "value", "weighted"])
+    df = frame(s, q, OPEN_COLUMNS)
+    for c in ("value", "weighted"):
+        df[c] = pd.to_numeric(df[c]).fillna(0.0)
+    # SQLite gives the date as text, PostgreSQL as a date: "YYYY-MM" either way
+    df["expected_month"] = [str(d)[:7] if d is not None else "" for d in df["expected_close"]]
+    return df
+
+
+def open_deal_rows(ctx: Context) -> pd.DataFrame:
+    """Open deals as of now (pipeline, owner and segment filters): stage, expected close,
+    value and weighted value in the base currency at today's rate."""
+
+    def narrow(c: Context) -> pd.DataFrame:
+        df = shared_frame(c, "sales.open", DEAL_TABLES, _load_open)
+        return df[c.scoped(df, owner="owner_id", pipeline=True)]
+
+    return ctx.frame("sales.open_rows", narrow)
 
 
 def open_by_stage_totals(ctx: Context) -> pd.DataFrame:
     """Open deals per stage as of now: deals, value and weighted value (base currency)."""
-    return ctx.frame("sales.open", _load_open)
+
+    def totals(c: Context) -> pd.DataFrame:
+        g = open_deal_rows(c).groupby(["stage_id", "pipeline_id"])
+        out = pd.DataFrame({"deals": g.size(), "value": g["value"].sum()})
+        out["weighted"] = g["weighted"].sum()
+        return out.reset_index()
+
+    return ctx.frame("sales.open", totals)
 
 
 def _won(ctx: Context) -> pd.DataFrame:

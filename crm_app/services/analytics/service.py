@@ -26,6 +26,7 @@ from crm_app.models import Ticket
 
 from .filters import Context
 from .sales import owner_names
+from .shared import shared_frame
 from .sql import epoch, frame, months
 
 TICKET_COLUMNS = [
@@ -33,12 +34,18 @@ TICKET_COLUMNS = [
     "channel",
     "category",
     "assignee_id",
+    "contact_id",
+    "company_id",
     "created",
-    "first_response_hours",
-    "resolution_hours",
+    "first_response",
+    "resolved",
     "csat",
+    "has_sla",
+    "breached",
+    "breach_at",
+    "met",
 ]
-SLA_COLUMNS = ["id", "assignee_id", "counted_at", "met"]
+TABLES = ("tickets",)
 
 
 def ticket_scope(ctx: Context) -> list[Any]:
@@ -46,33 +53,6 @@ def ticket_scope(ctx: Context) -> list[Any]:
     if ctx.filter.owner_id is not None:
         conds.append(Ticket.assignee_id == ctx.filter.owner_id)
     return conds + ctx.segment_scope(Ticket)
-
-
-def _load_tickets(ctx: Context) -> pd.DataFrame:
-    s = ctx.session
-    # each timestamp converted once; the durations are the same float arithmetic in pandas
-    q = sa.select(
-        Ticket.id,
-        Ticket.channel,
-        Ticket.category,
-        Ticket.assignee_id,
-        epoch(s, Ticket.created_at),
-        epoch(s, Ticket.first_response_at),
-        epoch(s, Ticket.resolved_at),
-        Ticket.csat_score,
-    ).where(*ctx.in_range(Ticket.created_at), *ticket_scope(ctx))
-    df = frame(s, q, TICKET_COLUMNS)
-    for c in ("created", "first_response_hours", "resolution_hours", "csat"):
-        df[c] = pd.to_numeric(df[c], errors="coerce")
-    for c in ("first_response_hours", "resolution_hours"):  # epoch seconds so far
-        df[c] = (df[c] - df["created"]) / 3600.0
-    df["month"] = months(df["created"], ctx.time_zone)
-    return df
-
-
-def tickets_frame(ctx: Context) -> pd.DataFrame:
-    """Tickets created in the range with their local month and durations in hours."""
-    return ctx.frame("service.tickets", _load_tickets)
 
 
 def _breach_at() -> Any:
@@ -84,38 +64,75 @@ def _breach_at() -> Any:
     return sa.case((missed_first, Ticket.first_response_due_at), else_=Ticket.resolution_due_at)
 
 
-def _load_sla(ctx: Context) -> pd.DataFrame:
+def _load_all(ctx: Context) -> pd.DataFrame:
     s = ctx.session
-    breach_at = _breach_at()
+    # each timestamp converted once (epoch seconds, millisecond precision); the durations are
+    # the same float arithmetic in pandas
     met = sa.and_(
         ~Ticket.sla_breached,
         Ticket.first_response_at <= Ticket.first_response_due_at,
         Ticket.resolved_at <= Ticket.resolution_due_at,
     )
+    has_sla = sa.and_(
+        Ticket.first_response_due_at.is_not(None), Ticket.resolution_due_at.is_not(None)
+    )
     q = sa.select(
         Ticket.id,
+        Ticket.channel,
+        Ticket.category,
         Ticket.assignee_id,
-        epoch(s, sa.func.coalesce(Ticket.resolved_at, breach_at)),
+        Ticket.contact_id,
+        Ticket.company_id,
+        epoch(s, Ticket.created_at),
+        epoch(s, Ticket.first_response_at),
+        epoch(s, Ticket.resolved_at),
+        Ticket.csat_score,
+        sa.case((has_sla, 1), else_=0),
+        Ticket.sla_breached,
+        sa.case((has_sla, epoch(s, _breach_at())), else_=None),
         sa.case((met, 1), else_=0),
-    ).where(
-        Ticket.first_response_due_at.is_not(None),
-        Ticket.resolution_due_at.is_not(None),
-        sa.or_(
-            sa.and_(Ticket.resolved_at.is_not(None), *ctx.in_range(Ticket.resolved_at)),
-            sa.and_(Ticket.sla_breached, *ctx.in_range(breach_at)),
-        ),
-        *ticket_scope(ctx),
     )
-    df = frame(s, q, SLA_COLUMNS)
-    df["met"] = df["met"].astype(bool)
-    df["counted_at"] = pd.to_numeric(df["counted_at"])
+    df = frame(s, q, TICKET_COLUMNS)
+    for c in ("created", "first_response", "resolved", "csat", "breach_at"):
+        df[c] = pd.to_numeric(df[c], errors="coerce")
+    for c in ("has_sla", "breached", "met"):
+        df[c] = df[c].fillna(0).astype(bool)
+    df["first_response_hours"] = (df["first_response"] - df["created"]) / 3600.0
+    df["resolution_hours"] = (df["resolved"] - df["created"]) / 3600.0
+    df["counted_at"] = df["resolved"].fillna(df["breach_at"])
+    df["month"] = months(df["created"], ctx.time_zone)
     return df
 
 
+def all_tickets(ctx: Context) -> pd.DataFrame:
+    """Every ticket (no filter) with its times as epoch seconds, durations in hours, local
+    created month and SLA columns; kept between requests until the tickets change."""
+    return shared_frame(ctx, "service.tickets", TABLES, _load_all)
+
+
+def tickets_frame(ctx: Context) -> pd.DataFrame:
+    """Tickets created in the range (assignee and segment filters) with their local month
+    and durations in hours."""
+
+    def narrow(c: Context) -> pd.DataFrame:
+        df = all_tickets(c)
+        return df[c.within(df["created"]) & c.scoped(df, owner="assignee_id")]
+
+    return ctx.frame("service.tickets", narrow)
+
+
 def sla_frame(ctx: Context) -> pd.DataFrame:
-    """The tickets SLA attainment counts: ``counted_at`` (resolved, else breached; epoch)
-    and ``met``."""
-    return ctx.frame("service.sla", _load_sla)
+    """The tickets SLA attainment counts (both due times set; resolved in the range, or
+    breached in it): ``counted_at`` (resolved, else breached; epoch) and ``met``."""
+
+    def narrow(c: Context) -> pd.DataFrame:
+        df = all_tickets(c)
+        counted = (df["resolved"].notna() & c.within(df["resolved"])) | (
+            df["breached"] & c.within(df["breach_at"])
+        )
+        return df[df["has_sla"] & counted & c.scoped(df, owner="assignee_id")]
+
+    return ctx.frame("service.sla", narrow)
 
 
 def _quantile(values: pd.Series, q: float) -> float | None:

@@ -1,0 +1,112 @@
+"""Frames kept between requests (services/analytics/shared.py) and the change counters the
+triggers of migration 0011 keep: a kept frame is reused while its tables are unchanged and
+read again after any insert, update or delete, in the dashboard's own figures too."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from crm_app.db import get_engine, migrate
+from crm_app.models import Company, DataVersion, Ticket
+from crm_app.services.analytics import AnalyticsFilter, context, service, shared
+
+
+@pytest.fixture(autouse=True)
+def _empty() -> None:
+    shared.forget()
+
+
+def _counting(calls: list[int]):
+    def load(ctx):
+        calls.append(1)
+        n = ctx.session.execute(sa.select(sa.func.count()).select_from(Ticket)).scalar()
+        return {"tickets": n}
+
+    return load
+
+
+def _ticket(session: Session, subject: str = "Printer on fire") -> Ticket:
+    t = Ticket(subject=subject, created_at=datetime(2026, 3, 2, 9, tzinfo=UTC), status="open")
+    session.add(t)
+    session.commit()
+    return t
+
+
+def _kept(session: Session, load) -> dict:
+    return shared.shared_frame(context(session), "test.tickets", ("tickets",), load)
+
+
+def test_a_kept_frame_is_read_again_after_every_kind_of_write(session) -> None:
+    calls: list[int] = []
+    load = _counting(calls)
+    assert _kept(session, load) == {"tickets": 0}
+    assert _kept(session, load) == {"tickets": 0}
+    assert len(calls) == 1  # the second request reused it
+
+    t = _ticket(session)
+    assert _kept(session, load) == {"tickets": 1} and len(calls) == 2
+    t.subject = "Printer fixed"
+    session.add(t)
+    session.commit()
+    _kept(session, load)
+    assert len(calls) == 3  # an update changes the version too
+    session.delete(t)
+    session.commit()
+    assert _kept(session, load) == {"tickets": 0} and len(calls) == 4
+
+    session.add(Company(name="Acme"))  # a table the frame did not read
+    session.commit()
+    _kept(session, load)
+    assert len(calls) == 4
+
+
+def test_a_write_counts_in_the_writing_transaction(session) -> None:
+    before = session.get(DataVersion, "tickets").version
+    session.add(Ticket(subject="Late invoice", status="open"))
+    session.flush()
+    session.expire_all()
+    assert session.get(DataVersion, "tickets").version == before + 1
+    session.rollback()
+    session.expire_all()
+    assert session.get(DataVersion, "tickets").version == before
+
+
+def test_the_dashboard_counts_a_ticket_added_after_it_was_shown(session) -> None:
+    march = AnalyticsFilter(date_from=datetime(2026, 3, 1).date(), date_to=None)
+    assert service.ticket_count(context(session, march)) == 0
+    _ticket(session)
+    assert service.ticket_count(context(session, march)) == 1
+    # a filter change narrows the kept frame: April has none, all time has the one
+    april = AnalyticsFilter(date_from=datetime(2026, 4, 1).date())
+    assert service.ticket_count(context(session, april)) == 0
+    assert service.ticket_count(context(session)) == 1
+
+
+def test_two_databases_never_share_a_kept_frame(session, tmp_path) -> None:
+
+    other_url = f"sqlite:///{tmp_path / 'other.db'}"
+    migrate(other_url)
+    with Session(get_engine(other_url)) as other:
+        mine = session.get(DataVersion, shared.INSTANCE).version
+        theirs = other.get(DataVersion, shared.INSTANCE).version
+        assert mine != theirs  # each database draws its own
+        _ticket(other)
+        assert service.ticket_count(context(other)) == 1
+    assert service.ticket_count(context(session)) == 0
+    get_engine(other_url).dispose()
+
+
+def test_only_the_newest_frames_are_kept(session, monkeypatch) -> None:
+    monkeypatch.setattr(shared, "MAX_FRAMES", 2)
+    calls: list[int] = []
+    load = _counting(calls)
+    for key in ("a", "b", "c"):
+        shared.shared_frame(context(session), key, ("tickets",), load)
+    shared.shared_frame(context(session), "c", ("tickets",), load)
+    assert len(calls) == 3  # "c" was kept
+    shared.shared_frame(context(session), "a", ("tickets",), load)
+    assert len(calls) == 4  # "a" was the oldest and went
