@@ -42,6 +42,8 @@ CLOSED_COLUMNS = [
 OPEN_COLUMNS = [
     "id",
     "stage_id",
+    "position",
+    "created",
     "pipeline_id",
     "owner_id",
     "contact_id",
@@ -82,19 +84,21 @@ def _load_closed(ctx: Context) -> pd.DataFrame:
             epoch(s, Deal.closed_at),
         )
         .join(Stage, Stage.id == Deal.stage_id)
-        .where(sa.or_(Stage.is_won, Stage.is_lost), Deal.closed_at.is_not(None))
+        .where(sa.or_(Stage.is_won, Stage.is_lost))
     )
     df = frame(s, q, CLOSED_COLUMNS)
     df["won"] = df["won"].astype(bool)
     df["value"] = pd.to_numeric(df["value"]).fillna(0.0)
+    df["created"] = pd.to_numeric(df["created"])
     df["closed"] = pd.to_numeric(df["closed"])
-    df["cycle_days"] = (df["closed"] - pd.to_numeric(df["created"])) / 86400.0
+    df["cycle_days"] = (df["closed"] - df["created"]) / 86400.0
     df["month"] = months(df["closed"], ctx.time_zone)
     return df
 
 
 def all_closed_deals(ctx: Context) -> pd.DataFrame:
-    """Every won and lost deal (no filter); kept between requests until the deals change."""
+    """Every deal in a won or lost stage (no filter; ``closed`` is NaN for one without a close
+    time); kept between requests until the deals change."""
     return shared_frame(ctx, "sales.closed", DEAL_TABLES, _load_closed)
 
 
@@ -103,7 +107,8 @@ def closed_deals(ctx: Context) -> pd.DataFrame:
 
     def narrow(c: Context) -> pd.DataFrame:
         df = all_closed_deals(c)
-        return df[c.within(df["closed"]) & c.scoped(df, owner="owner_id", pipeline=True)]
+        keep = df["closed"].notna() & c.within(df["closed"])
+        return df[keep & c.scoped(df, owner="owner_id", pipeline=True)]
 
     return ctx.frame("sales.closed", narrow)
 
@@ -115,6 +120,8 @@ def _load_open(ctx: Context) -> pd.DataFrame:
         sa.select(
             Deal.id,
             Deal.stage_id,
+            Stage.position,
+            epoch(s, Deal.created_at),
             Deal.pipeline_id,
             Deal.owner_id,
             Deal.contact_id,
@@ -129,9 +136,15 @@ def _load_open(ctx: Context) -> pd.DataFrame:
     df = frame(s, q, OPEN_COLUMNS)
     for c in ("value", "weighted"):
         df[c] = pd.to_numeric(df[c]).fillna(0.0)
+    df["created"] = pd.to_numeric(df["created"])
     # SQLite gives the date as text, PostgreSQL as a date: "YYYY-MM" either way
     df["expected_month"] = [str(d)[:7] if d is not None else "" for d in df["expected_close"]]
     return df
+
+
+def all_open_deals(ctx: Context) -> pd.DataFrame:
+    """Every open deal (no filter); kept between requests until the deals change."""
+    return shared_frame(ctx, "sales.open", DEAL_TABLES, _load_open)
 
 
 def open_deal_rows(ctx: Context) -> pd.DataFrame:
@@ -139,7 +152,7 @@ def open_deal_rows(ctx: Context) -> pd.DataFrame:
     value and weighted value in the base currency at today's rate."""
 
     def narrow(c: Context) -> pd.DataFrame:
-        df = shared_frame(c, "sales.open", DEAL_TABLES, _load_open)
+        df = all_open_deals(c)
         return df[c.scoped(df, owner="owner_id", pipeline=True)]
 
     return ctx.frame("sales.open_rows", narrow)
