@@ -110,3 +110,28 @@ def test_only_the_newest_frames_are_kept(session, monkeypatch) -> None:
     assert len(calls) == 3  # "c" was kept
     shared.shared_frame(context(session), "a", ("tickets",), load)
     assert len(calls) == 4  # "a" was the oldest and went
+
+
+def test_the_company_counter_of_contacts_moves_only_with_their_company(session) -> None:
+    from crm_app.models import Contact
+
+    def version(name: str) -> int:
+        session.expire_all()
+        return session.get(DataVersion, name).version
+
+    acme = Company(name="Acme")
+    mari = Contact(first_name="Mari", last_name="Tamm")
+    session.add_all([acme, mari])
+    session.commit()
+    contacts, company = version("contacts"), version("contacts.company_id")
+    mari.last_contacted_at = datetime(2026, 3, 2, 9, tzinfo=UTC)  # logging a call
+    session.add(mari)
+    session.commit()
+    assert (version("contacts"), version("contacts.company_id")) == (contacts + 1, company)
+    mari.company_id = acme.id  # a different customer key from now on
+    session.add(mari)
+    session.commit()
+    assert version("contacts.company_id") == company + 1
+    session.delete(mari)
+    session.commit()
+    assert version("contacts.company_id") == company + 2

@@ -22,8 +22,9 @@ from .shared import shared_frame
 from .sql import epoch, frame, months
 
 PURCHASE_COLUMNS = ["customer", "at", "value", "is_order", "contact_id", "company_id"]  # + month
-# a customer's key reads its contact's company; values read today's exchange rates
-PURCHASE_TABLES = ("contacts", "deals", "exchange_rates", "orders", "stages")
+# a customer's key reads its contact's company (that column's own counter: logging a call
+# changes the contact, not its company); values read today's exchange rates
+PURCHASE_TABLES = ("contacts.company_id", "deals", "exchange_rates", "orders", "stages")
 
 
 def _load_purchases(ctx: Context) -> pd.DataFrame:
@@ -157,7 +158,7 @@ def _all_attributes(ctx: Context) -> pd.DataFrame:
 def _load_customers(ctx: Context) -> pd.DataFrame:
     df = purchase_totals(ctx)
     attributes = shared_frame(
-        ctx, "customers.attributes", (*PURCHASE_TABLES, "companies"), _all_attributes
+        ctx, "customers.attributes", (*PURCHASE_TABLES, "companies", "contacts"), _all_attributes
     )
     return _owned(ctx, df.join(attributes))
 

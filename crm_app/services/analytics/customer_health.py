@@ -169,19 +169,19 @@ def health_frame(ctx: Context, table: pd.DataFrame) -> pd.DataFrame:
     )
 
     pressing = (
-        _shared(ctx, "pressing", ("contacts", "tickets"), _load_pressing)
+        _shared(ctx, "pressing", ("contacts.company_id", "tickets"), _load_pressing)
         .reindex(index, fill_value=0)
         .to_numpy()
     )
     points -= np.minimum(30, 10 * pressing)
 
-    csat = _shared(ctx, "csat", ("contacts", "tickets"), _load_csat).reindex(index)
+    csat = _shared(ctx, "csat", ("contacts.company_id", "tickets"), _load_csat).reindex(index)
     rated = csat["n"].notna().to_numpy()
     average = (csat["total"] / csat["n"]).to_numpy(dtype=float)
     points += np.where(~rated, 0, np.where(average >= 4, 5, np.where(average < 3, -15, 0)))
 
     points += np.where(
-        _shared(ctx, "open_deals", ("contacts", "deals", "stages"), _load_open_deals)
+        _shared(ctx, "open_deals", ("contacts.company_id", "deals", "stages"), _load_open_deals)
         .reindex(index, fill_value=0)
         .to_numpy()
         > 0,
