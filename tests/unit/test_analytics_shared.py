@@ -4,6 +4,7 @@ read again after any insert, update or delete, in the dashboard's own figures to
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -135,3 +136,26 @@ def test_the_company_counter_of_contacts_moves_only_with_their_company(session) 
     session.delete(mari)
     session.commit()
     assert version("contacts.company_id") == company + 2
+
+
+@pytest.mark.skipif(
+    not os.environ.get("RAPPORT_TEST_PG_URL"),
+    reason="set RAPPORT_TEST_PG_URL to an empty PostgreSQL database to run it",
+)
+def test_postgresql_statement_triggers_raise_the_counters() -> None:
+    url = os.environ["RAPPORT_TEST_PG_URL"]
+    engine = get_engine(url)
+    with engine.begin() as c:
+        c.execute(sa.text("DROP SCHEMA public CASCADE"))
+        c.execute(sa.text("CREATE SCHEMA public"))
+    migrate(url)
+    with Session(engine) as s:
+        _ticket(s)
+        s.execute(sa.text("UPDATE contacts SET first_name = 'x' WHERE id = -1"))
+        s.execute(sa.text("UPDATE contacts SET company_id = NULL WHERE id = -1"))
+        s.commit()
+        rows = dict(s.execute(sa.select(DataVersion.name, DataVersion.version)).all())
+        # one statement each: the insert, then two updates of contacts (one setting company_id)
+        assert (rows["tickets"], rows["contacts"], rows["contacts.company_id"]) == (1, 2, 1)
+        assert service.ticket_count(context(s)) == 1
+    engine.dispose()
