@@ -159,3 +159,11 @@ def test_postgresql_statement_triggers_raise_the_counters() -> None:
         assert (rows["tickets"], rows["contacts"], rows["contacts.company_id"]) == (1, 2, 1)
         assert service.ticket_count(context(s)) == 1
     engine.dispose()
+
+
+def test_a_table_without_a_counter_is_read_every_time(session) -> None:
+    calls: list[int] = []
+    load = _counting(calls)
+    for _ in range(2):
+        shared.shared_frame(context(session), "test.untracked", ("tickets", "tasks"), load)
+    assert len(calls) == 2  # "tasks" has no counter: nothing tells when it changed

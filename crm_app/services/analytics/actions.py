@@ -71,7 +71,7 @@ def median_days_in_stage(ctx: Context) -> pd.Series:
     url = str(ctx.session.get_bind().url)
     version = (ctx.now.date(), *versions(ctx, ("deal_stage_changes",)))
     cached = _MEDIANS.get(url)
-    if cached is not None and cached[0] == version and version[1] is not None:
+    if cached is not None and cached[0] == version and None not in version:
         return cached[1]
     medians = _median_days_in_stage(ctx)
     _MEDIANS[url] = (version, medians)

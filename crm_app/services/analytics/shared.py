@@ -53,7 +53,7 @@ def shared_frame(
 
 def _kept(ctx: Context, key: str, tables: Sequence[str], load: Callable[[Context], Any]) -> Any:
     version = versions(ctx, tables)
-    if version[0] is None:  # no counters (a database before migration 0011): read each time
+    if None in version:  # a table without a counter (a database before 0011): read each time
         return load(ctx)
     slot = (str(ctx.session.get_bind().url), key, ctx.time_zone, ctx.base_currency)
     with _LOCK:
