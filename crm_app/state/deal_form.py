@@ -1,5 +1,6 @@
 """The one deal form, for add and edit: errors beside each field, typed values kept, line
-items whose sum becomes the value, and (on edit) the deal's stage history."""
+items whose sum becomes the value, and (on edit) the deal's stage history. The contact and
+company search fields come from ``DealFormSearchMixin`` (deal_form_search.py)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm, can, can_edit_deal
 
 from .base import AppState
+from .deal_form_search import DealFormSearchMixin
 from .guard import caller, guarded
 from .record_tasks import DealTasksState
 
@@ -52,7 +54,7 @@ def currency_name(code: str, locale: str) -> str:
         return code
 
 
-class DealFormState(AppState):
+class DealFormState(DealFormSearchMixin, AppState):
     open: bool = False
     deal_id: int = 0
     form_key: int = 0
@@ -69,12 +71,6 @@ class DealFormState(AppState):
     lost_stages: list[str] = []
     owners: list[list[str]] = []
     lost_reasons: list[list[str]] = []
-    contact_id: str = ""
-    contact_name: str = ""
-    contact_hits: list[list[str]] = []
-    company_id: str = ""
-    company_name: str = ""
-    company_hits: list[list[str]] = []
     products: list[list[str]] = []  # [id, name, list price label]
     lines: list[list[str]] = []
     lines_total: str = ""
@@ -305,42 +301,6 @@ class DealFormState(AppState):
         self.lines = [r for i, r in enumerate(self.lines) if i != int(index)]
         self.errors = {k: v for k, v in self.errors.items() if not k.startswith("lines.")}
         self._total()
-
-    # -- contact and company: search as you type ------------------------------------------------
-    @guarded()
-    def find_contact(self, text: str):
-        text = str(text).strip()[:100]
-        self.contact_name = text
-        if not text:
-            self.contact_id, self.contact_hits = "", []
-            return
-        with session_scope() as session:
-            hits = contacts.search_contacts(session, text)
-            self.contact_hits = [[str(i), name, company] for i, name, company in hits]
-
-    @guarded()
-    def pick_contact(self, contact_id: str, name: str):
-        self.contact_id, self.contact_name = str(contact_id), str(name)[:200]
-        self.contact_hits = []
-
-    @guarded()
-    def find_company(self, text: str):
-        from crm_app.services import companies
-
-        text = str(text).strip()[:100]
-        self.company_name = text
-        if not text:
-            self.company_id, self.company_hits = "", []
-            return
-        with session_scope() as session:
-            self.company_hits = [
-                [str(i), n] for i, n in companies.search_companies(session, text, limit=8)
-            ]
-
-    @guarded()
-    def pick_company(self, company_id: str, name: str):
-        self.company_id, self.company_name = str(company_id), str(name)[:200]
-        self.company_hits = []
 
     # -- submit -------------------------------------------------------------------------------
     def _input(self, form: dict) -> DealInput:
