@@ -1,9 +1,12 @@
 """Import wizard for contacts, companies, deals and tickets: upload → preview and mapping →
-dry run → import. What differs per kind of record is in ``KINDS``.
+dry run → import. What differs per kind of record is in ``importer_helpers.KINDS``.
 
 The uploaded file is kept in a private folder (never Reflex's public upload folder) under a
 random name until it is imported or an hour has passed; only its path is in the state, as a
 backend-only var. The import runs in a worker thread so the progress bar can move.
+
+The result, the rejected rows' download and undoing the last import are in the mixin
+``importer_result``; constants and pure helpers in ``importer_helpers``.
 """
 
 from __future__ import annotations
@@ -11,68 +14,35 @@ from __future__ import annotations
 import asyncio
 import secrets
 import threading
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import reflex as rx
 
-from crm_app import settings
 from crm_app.db import session_scope
-from crm_app.services import downloads, formatting, i18n, importing
-from crm_app.services.i18n import N_, NP_
-from crm_app.services.importing import ticket_values
+from crm_app.services import i18n, importing
+from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm, can
 
 from .base import AppState
 from .guard import caller, guarded
-
-MAX_BYTES = 25 * 1024 * 1024
-KEEP_S = 3600
-SKIP = "__skip__"  # "don't import this column" (a select item cannot have an empty value)
-CREATE = "__create__"  # "new custom field" for an unmapped column
-
-
-@dataclass(frozen=True)
-class Kind:
-    """What one kind of record's import needs: the permission to import it, and whether an
-    unmapped column can become a new custom field of it."""
-
-    perm: Perm
-    custom_fields: bool = True
-
-
-KINDS = {
-    "contact": Kind(Perm.CONTACTS_WRITE),
-    "company": Kind(Perm.COMPANIES_WRITE),
-    "deal": Kind(Perm.DEALS_WRITE_ANY, custom_fields=False),  # it may update anyone's deal
-    "ticket": Kind(Perm.TICKETS_WRITE, custom_fields=False),
-}
-ENTITIES = tuple(KINDS)
-STEPS = ("upload", "map", "checked", "done")
-NO_FILE = N_("Choose a CSV or Excel (.xlsx) file first.")
-TOO_BIG = N_("The file is larger than 25 MB. Split it into smaller files.")
-UNDONE = N_("The last import was undone: {removed} removed, {restored} restored.")
-DENIED = N_("Your role does not allow this.")
+from .importer_helpers import (
+    CREATE,
+    DENIED,
+    ENTITIES,
+    MAX_BYTES,
+    NO_FILE,
+    SKIP,
+    TOO_BIG,
+    chosen_mapping,
+    column_samples,
+    has_custom_fields,
+    perm_for,
+    upload_folder,
+)
+from .importer_result import ImportResultMixin
 
 
-def _folder() -> Path:
-    """Uploaded files wait here (never in Reflex's public upload folder) for an hour at most."""
-    path = settings.DATA_DIR / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    downloads.purge_older(path, KEEP_S)
-    return path
-
-
-def _perm(entity: str) -> Perm:
-    return KINDS[entity].perm if entity in KINDS else Perm.USERS_MANAGE
-
-
-def _custom_fields(entity: str) -> bool:
-    return entity in KINDS and KINDS[entity].custom_fields
-
-
-class ImportState(AppState):
+class ImportState(ImportResultMixin, AppState):
     entity: str = "contact"
     step: str = "upload"
     file_name: str = ""
@@ -87,17 +57,10 @@ class ImportState(AppState):
     problem: str = ""
     busy: bool = False
     progress: int = 0
-    result: dict[str, Any] = {}
-    rejected: list[dict[str, str]] = []
-    warnings: list[dict[str, str]] = []
-    # tickets: status / priority / channel cells that matched nothing, and the value used
-    substitutions: list[dict[str, str]] = []
-    last_batch: dict[str, str] = {}
     # deals only: the pipeline the rows go to (a "Pipeline" column overrides it per row)
     pipeline: str = ""
     pipelines: list[list[str]] = []
     _path: str = ""
-    _rejected_full: list[dict[str, Any]] = []
     _headers: list[str] = []
 
     # -- opening -------------------------------------------------------------------------
@@ -114,22 +77,6 @@ class ImportState(AppState):
         self.problem, self.busy, self.progress = "", False, 0
         self.result, self.rejected, self.warnings, self.substitutions = {}, [], [], []
         self._path, self._rejected_full, self._headers = "", [], []
-
-    def _load_last(self) -> None:
-        me = caller()
-        with session_scope() as session:
-            batch = importing.last_import(session, self.entity)
-            if batch is None:
-                self.last_batch = {}
-                return
-            summary = batch.summary or {}
-            self.last_batch = {
-                "id": str(batch.id),
-                "file": batch.file_name,
-                "when": formatting.when(batch.created_at, me.time_zone, me.locale),
-                "summary": self._summary_text(summary),
-                "mine": "1" if batch.user_id == me.id else "",
-            }
 
     @guarded()
     def load_contacts(self):
@@ -168,12 +115,12 @@ class ImportState(AppState):
 
     @rx.var
     def can_import(self) -> bool:
-        return bool(self.user_role) and can(self.user_role, _perm(self.entity))
+        return bool(self.user_role) and can(self.user_role, perm_for(self.entity))
 
     @rx.var
     def can_create_fields(self) -> bool:
         return (
-            _custom_fields(self.entity)
+            has_custom_fields(self.entity)
             and bool(self.user_role)
             and can(self.user_role, Perm.SETTINGS_MANAGE)
         )
@@ -184,7 +131,7 @@ class ImportState(AppState):
         return all(self.ambiguous.values())
 
     def _allowed(self) -> bool:
-        return self.entity in ENTITIES and can(caller().role, _perm(self.entity))
+        return self.entity in ENTITIES and can(caller().role, perm_for(self.entity))
 
     # -- upload and analysis ---------------------------------------------------------------
     @guarded(Perm.CONTACTS_WRITE)
@@ -206,7 +153,7 @@ class ImportState(AppState):
         except importing.ImportProblem as exc:
             self.problem = i18n.format_message(exc.message, self.locale, **exc.values)
             return None
-        path = _folder() / f"{secrets.token_urlsafe(24)}{Path(name).suffix.lower()[:6]}"
+        path = upload_folder() / f"{secrets.token_urlsafe(24)}{Path(name).suffix.lower()[:6]}"
         path.write_bytes(data)
         self._path, self.file_name, self._headers = str(path), name, list(table.headers)
         self.row_count = len(table.rows)
@@ -228,12 +175,7 @@ class ImportState(AppState):
                 date_formats={c: o for c, o in self.ambiguous.items() if o},
             )
         self.mapping = {h: f or SKIP for h, f in found.mapping.items()}
-        samples: dict[str, list[str]] = {h: [] for h in table.headers}
-        for row in table.rows:
-            for header, cell in zip(table.headers, row, strict=False):
-                if cell.strip() and len(samples[header]) < 3:
-                    samples[header].append(cell.strip()[:40])
-        self.columns = [{"header": h, "samples": " · ".join(samples[h])} for h in table.headers]
+        self.columns = column_samples(table)
         options = [[name, i18n.gettext(label, me.locale)] for name, label in found.choices]
         if self.can_create_fields:
             options.append([CREATE, i18n.gettext(N_("New custom field (text)"), me.locale)])
@@ -269,10 +211,10 @@ class ImportState(AppState):
                 self.step = "map"
 
     def _chosen_mapping(self) -> dict[str, str]:
-        return {h: ("" if f in (SKIP, CREATE) else f) for h, f in self.mapping.items()}
+        return chosen_mapping(self.mapping)
 
     def _create_fields(self) -> list[str]:
-        if not _custom_fields(self.entity) or not can(caller().role, Perm.SETTINGS_MANAGE):
+        if not has_custom_fields(self.entity) or not can(caller().role, Perm.SETTINGS_MANAGE):
             return []
         return [h for h, f in self.mapping.items() if f == CREATE]
 
@@ -281,66 +223,6 @@ class ImportState(AppState):
         self._reset_wizard()
 
     # -- dry run and import ------------------------------------------------------------------
-    def _summary_text(self, summary: dict[str, Any]) -> str:
-        parts = [
-            i18n.ngettext(
-                *NP_("{n} created", "{n} created"), int(summary.get("created", 0)), self.locale
-            ),
-            i18n.ngettext(
-                *NP_("{n} updated", "{n} updated"), int(summary.get("updated", 0)), self.locale
-            ),
-            i18n.ngettext(
-                *NP_("{n} unchanged", "{n} unchanged"),
-                int(summary.get("unchanged", 0)),
-                self.locale,
-            ),
-        ]
-        rejected = summary.get("rejected", 0)
-        n = len(rejected) if isinstance(rejected, list) else int(rejected or 0)
-        parts.append(i18n.ngettext(*NP_("{n} rejected", "{n} rejected"), n, self.locale))
-        return " · ".join(parts)
-
-    def _show_result(self, result: importing.ImportResult) -> None:
-        self.result = {
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-            "rejected": len(result.rejected),
-            "merged": result.merged,
-            "companies_created": result.companies_created,
-            "custom_fields_created": result.custom_fields_created,
-            "rows": result.rows,
-            "dry_run": result.dry_run,
-        }
-        self._rejected_full = [r.as_dict() | {"values": r.values} for r in result.rejected]
-        # name the column of the user's file, not our field name
-        column_of = {f: h for h, f in result.mapping.items() if f}
-        self.rejected = [
-            {
-                "row": i18n.localize_digits(str(r.row), self.locale),
-                "field": column_of.get(r.field, r.field),
-                "reason": _reason(r, self.locale),
-            }
-            for r in result.rejected[:200]
-        ]
-        self.warnings = [
-            {
-                "row": i18n.localize_digits(str(w.row), self.locale),
-                "field": column_of.get(w.field, w.field),
-                "reason": _reason(w, self.locale),
-            }
-            for w in result.warnings[:200]
-        ]
-        self.substitutions = [
-            {
-                "row": i18n.localize_digits(str(s["row"]), self.locale),
-                "field": column_of.get(s["field"], s["field"]),
-                "value": s["value"],
-                "used": i18n.gettext(ticket_values.label(s["field"], s["used"]), self.locale),
-            }
-            for s in result.extra.get("substitutions", [])[:200]
-        ]
-
     @guarded(Perm.CONTACTS_WRITE)
     def dry_run(self):
         if not self._allowed() or not self._path:
@@ -421,54 +303,3 @@ class ImportState(AppState):
         self._path = ""
         self._load_last()
         yield rx.toast.success(self._summary_text(self.result))
-
-    # -- after the import ------------------------------------------------------------------
-    @guarded(Perm.CONTACTS_WRITE)
-    def download_rejected(self):
-        if not self._rejected_full:
-            return None
-        me = caller()
-        text = importing.rejected_rows_csv(self._headers, self._rejected_full, locale=me.locale)
-        stem = Path(self.file_name).stem or "import"
-        name = f"{stem} - {i18n.gettext(N_('rejected rows'), me.locale)}.csv"
-        download = downloads.prepare(me.id, name)
-        download.path.write_text(text, encoding="utf-8-sig")
-        return rx.download(url=download.url, filename=download.filename)
-
-    @guarded(Perm.CONTACTS_WRITE)
-    def undo_last(self):
-        if not self._allowed():
-            return rx.toast.error(self._t(DENIED))
-        me = caller()
-        with session_scope() as session:
-            batch = importing.last_import(session, self.entity)
-            manager = can(me.role, Perm.USERS_MANAGE) or me.role == "manager"
-            if batch is None or not (batch.user_id == me.id or manager):
-                return rx.toast.error(
-                    self._t(DENIED if batch else N_("There is no import to undo."))
-                )
-            try:
-                undone = importing.undo_last_import(session, self.entity, actor_id=me.id)
-            except importing.ImportProblem as exc:
-                return rx.toast.error(i18n.format_message(exc.message, self.locale, **exc.values))
-        self._load_last()
-        if self.step == "done":
-            self._reset_wizard()
-        return rx.toast.success(
-            i18n.format_message(
-                UNDONE,
-                self.locale,
-                removed=i18n.localize_digits(
-                    str(undone.removed + undone.companies_removed), self.locale
-                ),
-                restored=i18n.localize_digits(str(undone.restored), self.locale),
-            )
-        )
-
-
-def _reason(problem: Any, locale: str) -> str:
-    """A rejection's reason in the reader's language (some name what the row wrote)."""
-    message = getattr(problem, "message", "")
-    if message:
-        return i18n.format_message(message, locale, **getattr(problem, "params", {}))
-    return i18n.gettext(problem.reason, locale)
