@@ -151,6 +151,10 @@ def test_search_by_subject_words_and_customer(session: Session, data: dict[str, 
     assert _ids(session, data, search="tamm") == [data["mine_urgent"]]
     assert _ids(session, data, search="mari@tamm.example") == [data["mine_urgent"]]
     assert _ids(session, data, search="100%_") == []
+    # case does not matter: "Where is my parcel", "Server down", "Invoice wrong"
+    assert _ids(session, data, search="PARCEL wHeRe") == [data["unassigned"]]
+    assert _ids(session, data, search="INVOICE") == [data["mine_late"]]
+    assert _ids(session, data, search="rver") == [data["mine_urgent"]]  # inside a word too
 
 
 def test_rows_carry_what_the_queue_shows(session: Session, data: dict[str, int]) -> None:

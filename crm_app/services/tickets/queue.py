@@ -30,11 +30,11 @@ from ..customer360 import aware
 from ..query_paging import (
     Page,
     Tier,
+    contains_word,
     day_range,
     filters_from_dict,
     filters_to_dict,
     is_default,
-    like_pattern,
     owned_by,
     paged,
 )
@@ -136,9 +136,7 @@ def _search(session: Session, text: str) -> ColumnElement[bool] | None:
     if found:
         return Ticket.id == int(found.group(1))
     words = text.split()[:8]
-    subject = sa.and_(
-        *(sa.func.lower(Ticket.subject).like(like_pattern(w), escape="\\") for w in words)
-    )
+    subject = sa.and_(*(contains_word(session, Ticket.subject, w) for w in words))
     people = search.contact_match_ids(session, text)
     return subject if people is None else sa.or_(subject, Ticket.contact_id.in_(people))
 
