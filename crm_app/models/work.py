@@ -86,6 +86,8 @@ class Ticket(SQLModel, table=True):
     __tablename__ = "tickets"
     __table_args__ = (
         sa.Index("ix_tickets_status_priority", "status", "priority"),
+        # one status, newest first, needs no sort (rowid order within the status)
+        sa.Index("ix_tickets_status", "status"),
         sa.Index("ix_tickets_assignee_status", "assignee_id", "status"),
         {"extend_existing": True},
     )
