@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from crm_app.components.cards import empty_state
-from crm_app.components.filters import option_select, reset_button
+from crm_app.components.filters import filter_label, option_select, reset_button
 from crm_app.components.i18n import T
 from crm_app.components.list_tools import (
     column_chooser,
@@ -54,6 +54,48 @@ def view_tabs() -> rx.Component:
     )
 
 
+def created_filter() -> rx.Component:
+    """Tickets created between two days (inclusive, the user's time zone). The button names
+    the range while one is set; the popover's content mounts only when it opens."""
+    start, end = _f("created_from"), _f("created_to")
+    dated = (start != "") | (end != "")
+
+    return rx.popover.root(
+        rx.popover.trigger(
+            rx.button(  # one element: the trigger lends it its click
+                rx.icon("calendar", size=14),
+                T("Created"),
+                rx.cond(dated, rx.el.span(start, " – ", end, dir="ltr")),
+                variant="soft",
+                color_scheme=rx.cond(dated, "indigo", "gray"),
+                data_testid="ticket-created",
+            )
+        ),
+        rx.popover.content(
+            rx.vstack(
+                filter_label(T("Created between")),
+                rx.hstack(
+                    rx.input(
+                        type="date",
+                        value=start,
+                        on_change=_set("created_from"),
+                        aria_label=T("Created from"),
+                        data_testid="ticket-created-from",
+                    ),
+                    rx.input(
+                        type="date",
+                        value=end,
+                        on_change=_set("created_to"),
+                        aria_label=T("Created until"),
+                        data_testid="ticket-created-to",
+                    ),
+                ),
+            ),
+            width="340px",
+        ),
+    )
+
+
 def filter_bar() -> rx.Component:
     o = S.options
     return rx.flex(
@@ -98,6 +140,7 @@ def filter_bar() -> rx.Component:
             label=T("Assignee"),
             extra=[("none", T("Unassigned"))],
         ),
+        created_filter(),
         column_chooser(S),
         export_menu(S),
         reset_button(S.reset_filters, S.filters.length() > 0),

@@ -40,6 +40,7 @@ class AnalyticsRecordsState(AppState):
     page: int = 1
     pages: int = 1
     queue_link: str = ""
+    _zone: str = "UTC"  # the installation's time zone, as the last list was read
     back_link: str = "/analytics"
     _query: str = ""
 
@@ -67,6 +68,7 @@ class AnalyticsRecordsState(AppState):
             names = drill_address.names(session, q, caller().id)
             ctx = context(session, drill_address.analytics_filter(q.form))
             found = drill.records(ctx, q.chart, q.criteria, page=page, page_size=page_size)
+            self._zone = ctx.time_zone
             return found, names, ctx.base_currency
 
     def _list(self) -> None:
@@ -89,7 +91,8 @@ class AnalyticsRecordsState(AppState):
         self.total, self.page, self.pages = found.total, found.page, found.pages
         self.total_label = view.total(q.kind, found.total, loc)
         self.count_label = count_label(found, loc)
-        self.queue_link = view.queue_link(q)
+        # the queue reads created days in the user's zone, analytics in the installation's
+        self.queue_link = view.queue_link(q, same_zone=tz == self._zone)
 
     @guarded(Perm.REPORTS)
     def load(self):

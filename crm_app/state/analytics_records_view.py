@@ -9,7 +9,7 @@ ticket queue's address when the list is exactly one the queue can show.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -149,11 +149,26 @@ def row(kind: str, r: dict[str, Any], locale: str, currency: str, tz: str) -> Re
     return RecordRow(name=r["name"], detail=detail, value=value, link=r["link"], tone=tone)
 
 
-def queue_link(q: DrillQuery) -> str:
+def _created_range(month: str, date_from: str, date_to: str) -> tuple[str, str]:
+    """The inclusive days (YYYY-MM-DD, "" for open) of a local month "YYYY-MM" (or none)
+    intersected with the filter's from/to days."""
+    first, last = date_from, date_to
+    if month:
+        year, number = int(month[:4]), int(month[5:7])
+        start = date(year, number, 1)
+        end = date(year + number // 12, number % 12 + 1, 1) - timedelta(days=1)
+        first = max(first, start.isoformat()) if first else start.isoformat()
+        last = min(last, end.isoformat()) if last else end.isoformat()
+    return first, last
+
+
+def queue_link(q: DrillQuery, same_zone: bool = True) -> str:
     """``/tickets?…`` when the ticket queue shows exactly this list, else "". The queue knows
-    a channel, a category and an assignee, but no month, date range or segment."""
+    a channel, a category, an assignee and a created-date range (a chart's month and the
+    filter's dates, intersected; only when the user's time zone is the installation's, as
+    the queue reads days in the user's zone), but no segment."""
     c, f = q.criteria, q.form
-    if q.kind != "ticket" or "month" in c or f.date_from or f.date_to or f.segment:
+    if q.kind != "ticket" or f.segment:
         return ""
     if "" in (c.get("channel"), c.get("category")):
         return ""  # the queue reads an empty value as "any"
@@ -162,6 +177,12 @@ def queue_link(q: DrillQuery) -> str:
         if owner not in ("", f.owner):
             return ""
         owner = f.owner
+    first, last = _created_range(str(c.get("month", "")), f.date_from, f.date_to)
+    if (first or last) and not same_zone:
+        return ""  # the queue's days are the user's, the dashboard's the installation's
+    if first and last and first > last:
+        return ""  # the list is empty: no range of the queue says so
     params = {"view": "all", "channel": c.get("channel"), "category": c.get("category")}
     params["owner"] = "none" if owner == "-1" else owner
+    params |= {"created_from": first, "created_to": last}
     return "/tickets?" + urlencode({k: v for k, v in params.items() if v})

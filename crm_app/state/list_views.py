@@ -57,7 +57,8 @@ def split_list(text: str, limit: int = 30) -> list[str]:
     return [part.strip() for part in _LIST_SEPARATORS.split(str(text)) if part.strip()][:limit]
 
 
-def _date(value: str | None) -> date | None:
+def day_value(value: str | None) -> date | None:
+    """A YYYY-MM-DD filter value as a date; None for empty or malformed."""
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:
@@ -86,10 +87,10 @@ def contact_filters(form: dict[str, str]) -> ContactFilters:
         tag_ids=[i] if (i := _int(form.get("tag"))) else [],
         countries=[form["country"].upper()] if form.get("country") else [],
         cities=[form["city"]] if form.get("city") else [],
-        created_from=_date(form.get("created_from")),
-        created_to=_date(form.get("created_to")),
+        created_from=day_value(form.get("created_from")),
+        created_to=day_value(form.get("created_to")),
         contacted=contacted if contacted in CONTACTED_LABELS else "any",
-        contacted_date=_date(value) if contacted in ("before", "after") else None,
+        contacted_date=day_value(value) if contacted in ("before", "after") else None,
         contacted_days=_int(value) if contacted == "not_for_days" else None,
         custom=custom,
     )

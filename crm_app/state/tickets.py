@@ -64,6 +64,7 @@ BUILTIN_COLUMNS = [
 DEFAULT_VISIBLE = ["name", "customer", "status", "priority", "due", "assignee", "created"]
 FILTER_NAMES = frozenset(
     {"view", "search", "status", "priority", "channel", "category", "owner", "contact", "company"}
+    | {"created_from", "created_to"}
 )
 # the sort column ids the table uses -> the queue's sorts
 SORT_OF = {"name": "subject", "created": "created", "updated": "updated", "due": "due"}
@@ -92,6 +93,8 @@ def ticket_filters(form: dict[str, str]) -> TicketFilters:
         unassigned=owner == "none",
         contact_id=an_id("contact"),
         company_id=an_id("company"),
+        created_from=list_views.day_value(form.get("created_from")),
+        created_to=list_views.day_value(form.get("created_to")),
     )
 
 

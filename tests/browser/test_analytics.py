@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from crm_app.db import session_scope
 from crm_app.models import Deal, Stage
 
 from .test_app import log_in
@@ -132,3 +133,36 @@ def test_a_bad_records_address_says_why(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}/analytics/records?chart=lost_reasons&month=March")
     expect(page.get_by_test_id("records-error")).to_contain_text(re.compile(r"month\W*has a value"))
     expect(page.get_by_role("link", name="Back to Analytics").first).to_be_visible()
+
+
+def test_a_month_of_a_ticket_chart_opens_in_the_queue(page: Page, base_url: str, running_app):
+    """The records of one month of the "tickets by channel" chart link to the ticket queue
+    filtered to the same channel and created days, and the queue counts the same tickets."""
+    from crm_app.models import Ticket
+
+    with session_scope(running_app.db_url) as session:
+        month_of = sa.func.strftime("%Y-%m", Ticket.created_at)
+        month, channel = session.execute(
+            sa.select(month_of, Ticket.channel)
+            .group_by(month_of, Ticket.channel)
+            .order_by(sa.func.count().desc())
+            .limit(1)
+        ).one()
+    log_in(page, base_url, *ADMIN)
+    page.goto(
+        f"{base_url}/analytics/records?chart=tickets_by_channel&month={month}&channel={channel}"
+    )
+    total = page.get_by_test_id("records-total")
+    expect(total).to_have_text(re.compile(r"^\d[\d,  ]* tickets?$"))
+    count = int(re.sub(r"\D", "", total.inner_text()))
+    link = page.get_by_test_id("records-queue-link")
+    expect(link).to_be_visible()
+    link.click()
+    expect(page).to_have_url(re.compile(rf"/tickets\?.*created_from={month}-01"))
+    expect(page.get_by_test_id("ticket-created")).to_contain_text(f"{month}-01")
+    expect(page.get_by_test_id("result-count")).to_contain_text(f"{count:,}")
+    page.get_by_test_id("ticket-created").click()  # the range, editable in its popover
+    expect(page.get_by_test_id("ticket-created-from")).to_have_value(f"{month}-01")
+    expect(page.get_by_test_id("ticket-created-to")).to_have_value(
+        re.compile(rf"^{month}-3[01]$|^{month}-2[89]$")
+    )

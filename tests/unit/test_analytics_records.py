@@ -110,9 +110,21 @@ def test_the_ticket_queue_link_only_when_it_shows_the_same_tickets() -> None:
     assert link("chart=tickets_by_channel&channel=chat&owner=4") == (
         "/tickets?view=all&channel=chat&owner=4"
     )
-    # a month, a date range, a segment, "no category" or two different people: no exact match
-    assert link("chart=tickets_by_channel&month=2026-03&channel=email") == ""
-    assert link("chart=tickets_by_channel&channel=email&from=2026-01-01") == ""
+    # a month and the filter's dates become the queue's created days (intersected)
+    assert link("chart=tickets_by_channel&month=2026-03&channel=email") == (
+        "/tickets?view=all&channel=email&created_from=2026-03-01&created_to=2026-03-31"
+    )
+    assert link("chart=tickets_by_channel&month=2025-12&channel=email&from=2025-12-10") == (
+        "/tickets?view=all&channel=email&created_from=2025-12-10&created_to=2025-12-31"
+    )
+    assert link("chart=tickets_by_channel&channel=email&from=2026-01-01") == (
+        "/tickets?view=all&channel=email&created_from=2026-01-01"
+    )
+    assert link("chart=tickets_by_channel&month=2026-02&channel=email&to=2026-01-31") == ""
+    # the queue reads days in the user's zone: with another zone than the installation's, none
+    q = parse("chart=tickets_by_channel&month=2026-03&channel=email")
+    assert view.queue_link(q, same_zone=False) == ""
+    # a segment, "no category" or two different people: no exact match
     assert link("chart=tickets_by_channel&channel=email&segment=2") == ""
     assert link("chart=tickets_by_category&category=") == ""
     assert link("chart=tickets_by_channel&assignee_id=3&owner=4") == ""

@@ -242,3 +242,27 @@ def test_a_link_with_a_query_opens_the_queue_filtered(world):
 
 def _ticket_contact(session: Session, ticket_id: int) -> int:
     return session.get(Ticket, ticket_id).contact_id
+
+
+def test_a_link_with_created_days_opens_the_queue_for_those_days(world):
+    """An analytics chart's "Open in the ticket queue" carries created_from/created_to."""
+    from datetime import UTC, datetime
+
+    from reflex.istate.data import ReflexURL
+
+    with Session(get_engine(world["url"])) as s:
+        first = s.get(Ticket, world["tickets"][0])
+        first.created_at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+        s.add(first)
+        s.commit()
+    queue = _state(TicketsState, world, "support")
+    url = ReflexURL(
+        "http://localhost/tickets?view=all&created_from=2026-03-01&created_to=2026-03-31"
+    )
+    object.__setattr__(queue, "router", dataclasses.replace(queue.router, url=url))
+    for _ in _call(queue, "load"):
+        pass
+    assert queue.filters["created_from"] == "2026-03-01"
+    assert queue.total == 1 and queue.rows[0]["initials"] == f"#{world['tickets'][0]}"
+    _call(queue, "set_filter", "created_to", "not a day")  # a malformed day narrows nothing
+    assert queue.total == 3  # from 1 March on: all three
