@@ -13,12 +13,13 @@ from crm_app.services.permissions import Perm, can
 
 from . import list_views
 from .base import AppState
+from .company_search import CompanySearchMixin
 from .guard import caller, guarded
 
 MAX_ROWS = 10
 
 
-class ContactFormState(AppState):
+class ContactFormState(CompanySearchMixin, AppState):
     open: bool = False
     contact_id: int = 0
     form_key: int = 0
@@ -26,9 +27,6 @@ class ContactFormState(AppState):
     emails: list[list[str]] = [["", "work"]]
     phones: list[list[str]] = [["", "mobile"]]
     errors: dict[str, str] = {}
-    company_id: str = ""
-    company_name: str = ""
-    company_hits: list[list[str]] = []
     owners: list[list[str]] = []
     countries: list[list[str]] = []
     stages: list[list[str]] = []
@@ -129,23 +127,6 @@ class ContactFormState(AppState):
             self.emails = [r for i, r in enumerate(self.emails) if i != index] or [["", "work"]]
         elif kind == "phone":
             self.phones = [r for i, r in enumerate(self.phones) if i != index] or [["", "mobile"]]
-
-    # -- company link: search as you type --------------------------------------------------------
-    @guarded()
-    def find_company(self, text: str):
-        text = str(text).strip()[:100]
-        self.company_name = text
-        if not text:
-            self.company_id, self.company_hits = "", []
-            return
-        with session_scope() as session:
-            self.company_hits = [
-                [str(i), n] for i, n in companies.search_companies(session, text, limit=8)
-            ]
-
-    @guarded()
-    def pick_company(self, company_id: str, name: str):
-        self.company_id, self.company_name, self.company_hits = str(company_id), str(name)[:200], []
 
     # -- submit ----------------------------------------------------------------------------------
     @guarded(Perm.CONTACTS_WRITE)

@@ -26,6 +26,7 @@ from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm, can, can_edit_deal
 
 from .base import AppState
+from .company_search import CompanySearchMixin
 from .deal_form_search import DealFormSearchMixin
 from .guard import caller, guarded
 from .record_tasks import DealTasksState
@@ -54,7 +55,7 @@ def currency_name(code: str, locale: str) -> str:
         return code
 
 
-class DealFormState(DealFormSearchMixin, AppState):
+class DealFormState(DealFormSearchMixin, CompanySearchMixin, AppState):
     open: bool = False
     deal_id: int = 0
     form_key: int = 0

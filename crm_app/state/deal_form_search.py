@@ -1,4 +1,5 @@
-"""The deal form's contact and company fields: search as you type, pick a hit.
+"""The deal form's contact field: search as you type, pick a hit (its company field is
+``company_search.CompanySearchMixin``).
 
 A mixin of ``DealFormState`` (deal_form.py), which clears the hits when the form opens and
 sends the picked ids with the deal. A typed name without a pick keeps no id.
@@ -18,9 +19,6 @@ class DealFormSearchMixin(rx.State, mixin=True):
     contact_id: str = ""
     contact_name: str = ""
     contact_hits: list[list[str]] = []
-    company_id: str = ""
-    company_name: str = ""
-    company_hits: list[list[str]] = []
 
     @guarded()
     def find_contact(self, text: str):
@@ -37,22 +35,3 @@ class DealFormSearchMixin(rx.State, mixin=True):
     def pick_contact(self, contact_id: str, name: str):
         self.contact_id, self.contact_name = str(contact_id), str(name)[:200]
         self.contact_hits = []
-
-    @guarded()
-    def find_company(self, text: str):
-        from crm_app.services import companies
-
-        text = str(text).strip()[:100]
-        self.company_name = text
-        if not text:
-            self.company_id, self.company_hits = "", []
-            return
-        with session_scope() as session:
-            self.company_hits = [
-                [str(i), n] for i, n in companies.search_companies(session, text, limit=8)
-            ]
-
-    @guarded()
-    def pick_company(self, company_id: str, name: str):
-        self.company_id, self.company_name = str(company_id), str(name)[:200]
-        self.company_hits = []
