@@ -40,7 +40,6 @@ class AnalyticsRecordsState(AppState):
     page: int = 1
     pages: int = 1
     queue_link: str = ""
-    _zone: str = "UTC"  # the installation's time zone, as the last list was read
     back_link: str = "/analytics"
     _query: str = ""
 
@@ -60,23 +59,22 @@ class AnalyticsRecordsState(AppState):
 
     def _fetch(
         self, q: DrillQuery, page: int, page_size: int | None
-    ) -> tuple[drill.DrillPage, dict, str]:
-        """The page (``page_size=None``: the whole list), the names the description needs and
-        the base currency; ValidationError when the filter names something this user may not
-        choose (``drill_address.names`` checks it)."""
+    ) -> tuple[drill.DrillPage, dict, str, str]:
+        """The page (``page_size=None``: the whole list), the names the description needs, the
+        base currency and the installation's time zone; ValidationError when the filter names
+        something this user may not choose (``drill_address.names`` checks it)."""
         with session_scope() as session:
             names = drill_address.names(session, q, caller().id)
             ctx = context(session, drill_address.analytics_filter(q.form))
             found = drill.records(ctx, q.chart, q.criteria, page=page, page_size=page_size)
-            self._zone = ctx.time_zone
-            return found, names, ctx.base_currency
+            return found, names, ctx.base_currency, ctx.time_zone
 
     def _list(self) -> None:
         q = self._parsed()
         if q is None:
             return
         try:
-            found, names, currency = self._fetch(q, self.page, drill.PAGE_SIZE)
+            found, names, currency, zone = self._fetch(q, self.page, drill.PAGE_SIZE)
         except ValidationError as e:
             self._refuse(e)
             return
@@ -92,7 +90,7 @@ class AnalyticsRecordsState(AppState):
         self.total_label = view.total(q.kind, found.total, loc)
         self.count_label = count_label(found, loc)
         # the queue reads created days in the user's zone, analytics in the installation's
-        self.queue_link = view.queue_link(q, same_zone=tz == self._zone)
+        self.queue_link = view.queue_link(q, same_zone=tz == zone)
 
     @guarded(Perm.REPORTS)
     def load(self):
@@ -123,7 +121,7 @@ class AnalyticsRecordsState(AppState):
         if q is None:
             return None
         try:
-            found, _, _ = self._fetch(q, 1, None)
+            found, *_ = self._fetch(q, 1, None)
         except ValidationError as e:
             self._refuse(e)
             return None

@@ -31,7 +31,7 @@ from ..i18n import N_
 from ..tasks.editing import TaskInput, create_task, due_from_local
 from .customer_frames import customers_among, purchase_totals
 from .customer_health import purchase_reasons_of
-from .customers import ended_by, is_overdue
+from .customers import is_overdue
 from .filters import Context
 from .sales import deal_scope
 from .service import ticket_scope
@@ -159,7 +159,7 @@ def overdue_customers(ctx: Context, limit: int = 20) -> list[Action]:
     """Customers (first purchase before the range's end) whose usual purchase interval is
     overdue; only those customers' records are read (names, owner)."""
     totals = purchase_totals(ctx)
-    totals = totals[ended_by(ctx, totals["first_purchase"])]
+    totals = totals[ctx.ended_by(totals["first_purchase"])]
     hits = {
         key: hit
         for key, hit in purchase_reasons_of(ctx, totals.index).items()

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from crm_app.models import Company, Contact, Deal, Order, Stage
 
 from .. import customer360, money
-from .customer_health import customer_key_sql, health_frame, purchase_reasons_of
+from .customer_health import CUSTOMER_KEYS, customer_key_sql, health_frame, purchase_reasons_of
 from .filters import Context
 from .shared import shared_frame
 from .sql import epoch, frame, months
@@ -24,7 +24,7 @@ from .sql import epoch, frame, months
 PURCHASE_COLUMNS = ["customer", "at", "value", "is_order", "contact_id", "company_id"]  # + month
 # a customer's key reads its contact's company (that column's own counter: logging a call
 # changes the contact, not its company); values read today's exchange rates
-PURCHASE_TABLES = ("contacts.company_id", "deals", "exchange_rates", "orders", "stages")
+PURCHASE_TABLES = (CUSTOMER_KEYS, "deals", "exchange_rates", "orders", "stages")
 
 
 def _load_purchases(ctx: Context) -> pd.DataFrame:

@@ -32,6 +32,8 @@ from .shared import shared_frame
 from .sql import frame
 
 DAY_US = 86_400_000_000
+# the change counter a customer key depends on (a record's contact's company)
+CUSTOMER_KEYS = "contacts.company_id"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -169,19 +171,19 @@ def health_frame(ctx: Context, table: pd.DataFrame) -> pd.DataFrame:
     )
 
     pressing = (
-        _shared(ctx, "pressing", ("contacts.company_id", "tickets"), _load_pressing)
+        _shared(ctx, "pressing", (CUSTOMER_KEYS, "tickets"), _load_pressing)
         .reindex(index, fill_value=0)
         .to_numpy()
     )
     points -= np.minimum(30, 10 * pressing)
 
-    csat = _shared(ctx, "csat", ("contacts.company_id", "tickets"), _load_csat).reindex(index)
+    csat = _shared(ctx, "csat", (CUSTOMER_KEYS, "tickets"), _load_csat).reindex(index)
     rated = csat["n"].notna().to_numpy()
     average = (csat["total"] / csat["n"]).to_numpy(dtype=float)
     points += np.where(~rated, 0, np.where(average >= 4, 5, np.where(average < 3, -15, 0)))
 
     points += np.where(
-        _shared(ctx, "open_deals", ("contacts.company_id", "deals", "stages"), _load_open_deals)
+        _shared(ctx, "open_deals", (CUSTOMER_KEYS, "deals", "stages"), _load_open_deals)
         .reindex(index, fill_value=0)
         .to_numpy()
         > 0,

@@ -37,23 +37,10 @@ def is_overdue(reason: customer360.Reason, *, twice: bool = False) -> bool:
     return overdue and ("times" in reason.values or not twice)
 
 
-def ended_by(ctx: Context, column: pd.Series) -> pd.Series:
-    if ctx.until is None:
-        return pd.Series(True, index=column.index)
-    return column < ctx.until.timestamp()
-
-
-def _in_range(ctx: Context, column: pd.Series) -> pd.Series:
-    keep = ended_by(ctx, column)
-    if ctx.since is not None:
-        keep &= column >= ctx.since.timestamp()
-    return keep
-
-
 def current(ctx: Context) -> pd.DataFrame:
     """The customers counted: first purchase before the end of the range."""
     table = customer_table(ctx)
-    return table[ended_by(ctx, table["first_purchase"])]
+    return table[ctx.ended_by(table["first_purchase"])]
 
 
 def customer_count(ctx: Context) -> int:
@@ -62,7 +49,7 @@ def customer_count(ctx: Context) -> int:
 
 def new_customers(ctx: Context) -> int:
     table = customer_table(ctx)
-    return int(_in_range(ctx, table["first_purchase"]).sum())
+    return int(ctx.within(table["first_purchase"]).sum())
 
 
 def average_lifetime_value(ctx: Context) -> float | None:
@@ -78,7 +65,7 @@ def at_risk_customers(ctx: Context) -> int:
 # -- breakdowns ----------------------------------------------------------------------------------
 def new_customers_by_month(ctx: Context) -> pd.DataFrame:
     table = customer_table(ctx)
-    first = table[_in_range(ctx, table["first_purchase"])]
+    first = table[ctx.within(table["first_purchase"])]
     month = months(first["first_purchase"], ctx.time_zone)
     out = month.value_counts().rename_axis("month").reset_index(name="customers")
     return out.sort_values("month", ignore_index=True)
@@ -102,9 +89,7 @@ def cohort_retention(ctx: Context, max_offset: int = 12) -> pd.DataFrame:
     """Rows: first-purchase month (cohorts starting in the range); columns: months since
     (0..max_offset); cells: the share of the cohort that bought in that month."""
     table = customer_table(ctx)
-    cohort_of = months(table["first_purchase"], ctx.time_zone)[
-        _in_range(ctx, table["first_purchase"])
-    ]
+    cohort_of = months(table["first_purchase"], ctx.time_zone)[ctx.within(table["first_purchase"])]
     p = purchases(ctx)
     p = p[p["customer"].isin(cohort_of.index)]
     if p.empty:

@@ -23,9 +23,9 @@ from .shared import shared_frame
 from .sql import frame
 
 WON_REACH = 1_000_000
+LOST_REACH = -1
 HISTORY_TABLES = ("deal_stage_changes", "stages")
 ONE_DAY = timedelta(days=1)
-LOST_REACH = -1
 
 
 def funnel_pipeline_id(ctx: Context) -> int | None:
@@ -121,10 +121,9 @@ def forecast_by_month(ctx: Context, *, default_months: int = 6) -> pd.DataFrame:
     expected = open_deals[open_deals["expected_month"].isin(keys)].groupby("expected_month")
     since, until = day_bounds(first, forecast.add_months(first, len(keys)) - ONE_DAY, ctx.time_zone)
     closed = sales.all_closed_deals(ctx)
-    closed = closed[closed["won"] & (closed["closed"] >= since.timestamp())]
-    closed = closed[(closed["closed"] < until.timestamp()) & ctx.scoped(closed, "owner_id", True)]
-    won = closed.groupby("month")
-    out = pd.DataFrame(
+    in_months = closed["closed"].between(since.timestamp(), until.timestamp(), inclusive="left")
+    won = closed[closed["won"] & in_months & ctx.scoped(closed, "owner_id", True)].groupby("month")
+    return pd.DataFrame(
         {
             "month": keys,
             "expected": expected["weighted"].sum().reindex(keys, fill_value=0.0).round(2).values,
@@ -133,7 +132,6 @@ def forecast_by_month(ctx: Context, *, default_months: int = 6) -> pd.DataFrame:
             "won_deals": won.size().reindex(keys, fill_value=0).astype(int).values,
         }
     )
-    return out
 
 
 def pipeline_by_stage(ctx: Context) -> pd.DataFrame:
