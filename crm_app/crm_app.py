@@ -8,6 +8,7 @@ import reflex as rx
 
 from crm_app import worker
 from crm_app.api import api
+from crm_app.components.shell import shell_frame
 from crm_app.pages.analytics import analytics_page
 from crm_app.pages.analytics_records import analytics_records_page
 from crm_app.pages.automations import automations_page
@@ -70,124 +71,135 @@ app = rx.App(
 # where `rapport worker` runs on its own.
 worker.start_in_background(app)
 
-app.add_page(login_page, route="/login", title="Log in · Rapport", on_load=LoginState.load_login)
-app.add_page(dashboard_page, route="/", title="Dashboard · Rapport", on_load=DashboardState.load)
-app.add_page(my_work_page, route="/my-work", title="My work · Rapport", on_load=MyWorkState.load)
-app.add_page(
-    contacts_page, route="/contacts", title="Contacts · Rapport", on_load=ContactsState.load
+# The signed-in pages' addresses: the sidebar and top bar (shell_frame, one app wrap kept while
+# moving between pages) show on these and not on the public ones.
+SIGNED_IN: list[str] = []
+
+
+def add_page(render, *, route: str, public: bool = False, **kwargs) -> None:
+    if not public:
+        SIGNED_IN.append(route)
+    app.add_page(render, route=route, **kwargs)
+
+
+add_page(
+    login_page, route="/login", public=True, title="Log in · Rapport", on_load=LoginState.load_login
 )
-app.add_page(
+add_page(dashboard_page, route="/", title="Dashboard · Rapport", on_load=DashboardState.load)
+add_page(my_work_page, route="/my-work", title="My work · Rapport", on_load=MyWorkState.load)
+add_page(contacts_page, route="/contacts", title="Contacts · Rapport", on_load=ContactsState.load)
+add_page(
     companies_page, route="/companies", title="Companies · Rapport", on_load=CompaniesState.load
 )
-app.add_page(
+add_page(
     functools.partial(duplicates_page, "contact"),
     route="/contacts/duplicates",
     title="Duplicate contacts · Rapport",
     on_load=DuplicatesState.load_contacts,
 )
-app.add_page(
+add_page(
     functools.partial(duplicates_page, "company"),
     route="/companies/duplicates",
     title="Duplicate companies · Rapport",
     on_load=DuplicatesState.load_companies,
 )
-app.add_page(
+add_page(
     functools.partial(import_page, "contact"),
     route="/contacts/import",
     title="Import contacts · Rapport",
     on_load=ImportState.load_contacts,
 )
-app.add_page(
+add_page(
     functools.partial(import_page, "company"),
     route="/companies/import",
     title="Import companies · Rapport",
     on_load=ImportState.load_companies,
 )
-app.add_page(
+add_page(
     functools.partial(import_page, "deal"),
     route="/pipeline/import",
     title="Import deals · Rapport",
     on_load=[ImportState.load_deals, MavenImportState.load],
 )
-app.add_page(
+add_page(
     functools.partial(import_page, "ticket"),
     route="/tickets/import",
     title="Import tickets · Rapport",
     on_load=ImportState.load_tickets,
 )
 # A record's own address: its customer-360 page.
-app.add_page(
+add_page(
     contact_page,
     route="/contacts/[record_id]",
     title="Contact · Rapport",
     on_load=Record360State.load_contact,
 )
-app.add_page(
+add_page(
     company_page,
     route="/companies/[record_id]",
     title="Company · Rapport",
     on_load=Record360State.load_company,
 )
-app.add_page(
-    pipeline_page, route="/pipeline", title="Pipeline · Rapport", on_load=PipelineState.load
-)
-app.add_page(
+add_page(pipeline_page, route="/pipeline", title="Pipeline · Rapport", on_load=PipelineState.load)
+add_page(
     pipeline_page,
     route="/deals/[record_id]",
     title="Pipeline · Rapport",
     on_load=[PipelineState.load, DealFormState.open_from_route],
 )
-app.add_page(
+add_page(
     tickets_page,
     route="/tickets",
     title="Tickets · Rapport",
     on_load=TicketsState.load,
 )
-app.add_page(
+add_page(
     new_ticket_page, route="/tickets/new", title="New ticket · Rapport", on_load=TicketNewState.load
 )
-app.add_page(
+add_page(
     ticket_page,
     route="/tickets/[record_id]",
     title="Ticket · Rapport",
     on_load=TicketPageState.load,
 )
 # Public pages (no login): the support request form and the satisfaction survey.
-app.add_page(
+add_page(
     request_form,
     route="/support",
+    public=True,
     title="Customer support",
     on_load=PublicServiceState.load_request_form,
 )
-app.add_page(
+add_page(
     survey_page,
     route="/csat/[token]",
+    public=True,
     title="Rate our support",
     on_load=PublicServiceState.load_survey,
 )
-app.add_page(
+add_page(
     analytics_page, route="/analytics", title="Analytics · Rapport", on_load=AnalyticsState.load
 )
-app.add_page(
+add_page(
     analytics_records_page,
     route="/analytics/records",
     title="Analytics records · Rapport",
     on_load=AnalyticsRecordsState.load,
 )
 for _route, _page in UPCOMING.items():
-    app.add_page(
+    add_page(
         functools.partial(upcoming_page, _route),
         route=_route,
         title=f"{_page.title} · Rapport",
         on_load=OverviewState.load_counts,
     )
-app.add_page(
+add_page(
     forecast_page,
     route="/pipeline/forecast",
     title="Forecast · Rapport",
     on_load=ForecastState.load,
 )
-app.add_page(
+add_page(
     settings_page,
     route="/settings",
     title="Settings · Rapport",
@@ -201,23 +213,29 @@ app.add_page(
         JobsAdminState.load_jobs,
     ],
 )
-app.add_page(
+add_page(
     marketing_page, route="/marketing", title="Marketing · Rapport", on_load=CampaignsState.load
 )
-app.add_page(
+add_page(
     campaign_page,
     route="/marketing/campaigns/[campaign_id]",
     title="Campaign · Rapport",
     on_load=CampaignPageState.load,
 )
-app.add_page(
+add_page(
     automations_page,
     route="/automations",
     title="Automations · Rapport",
     on_load=[AutomationsState.load, LeadFormsState.load],
 )
 # Public (no login): a lead-capture form, also shown in an iframe on other sites.
-app.add_page(
-    lead_form_page, route="/f/[slug]", title="Contact us", on_load=LeadFormPublicState.load_form
+add_page(
+    lead_form_page,
+    route="/f/[slug]",
+    public=True,
+    title="Contact us",
+    on_load=LeadFormPublicState.load_form,
 )
-app.add_page(not_found_page, route="404", title="Page not found · Rapport")
+add_page(not_found_page, route="404", public=True, title="Page not found · Rapport")
+
+app.extra_app_wraps[1, "RapportShell"] = lambda _stateful: shell_frame(SIGNED_IN)

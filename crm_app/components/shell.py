@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import reflex as rx
+from reflex.utils.imports import ImportVar
+from reflex.vars.base import Var, VarData
 
 from crm_app.components.global_search import global_search
 from crm_app.components.i18n import T, localized
@@ -36,6 +41,63 @@ def nav_entries(perms: list[str] | set[str]) -> list[str]:
     return [href for _, href, _, perm in NAV if perm is None or perm.value in perms]
 
 
+# Addresses that belong to a sidebar entry besides its own and those below it.
+ALSO_UNDER = {"/pipeline": ("/deals",)}
+
+# The address the browser shows (React Router's location): the shell outlives the pages, so it
+# reads the address itself instead of being told by each page. Until the page has hydrated it is
+# "" on server and client alike: the prerendered HTML of an address without its own file (the
+# SPA fallback, rendered for "/") must not mark an entry the browser then keeps (React does not
+# correct attributes while hydrating); useSyncExternalStore renders again right after hydration.
+_HOOK = (
+    "const rpLocation = useLocation().pathname; "
+    "const rpHydrated = useSyncExternalStore(rpNoSubscribe, () => true, () => false); "
+    'const rpPath = rpHydrated ? rpLocation : "";'
+)
+PATH = Var(
+    _js_expr="rpPath",
+    _var_type=str,
+    _var_data=VarData(
+        imports={
+            "react-router": [ImportVar(tag="useLocation")],
+            "react": [ImportVar(tag="useSyncExternalStore")],
+        },
+        hooks={"const rpNoSubscribe = () => () => {};": None, _HOOK: None},
+    ),
+)
+
+
+def _js_bool(expr: str) -> Var[bool]:
+    return Var(_js_expr=f"({expr})", _var_type=bool, _var_data=PATH._get_all_var_data())
+
+
+def is_current(href: str) -> Var[bool]:
+    """Whether the address is the entry's page or one below it (the dashboard only itself)."""
+    if href == "/":
+        return _js_bool('rpPath === "/"')
+    tests = [
+        f"rpPath === {json.dumps(p)} || rpPath.startsWith({json.dumps(p + '/')})"
+        for p in (href, *ALSO_UNDER.get(href, ()))
+    ]
+    return _js_bool(" || ".join(tests))
+
+
+def route_pattern(routes: list[str]) -> str:
+    """A regular expression matching the addresses of ``routes`` ("/contacts/[record_id]")."""
+    parts = [
+        "/".join("[^/]+" if seg.startswith("[") else re.escape(seg) for seg in r.split("/"))
+        for r in routes
+    ]
+    return "^(?:" + "|".join(parts) + ")/?$"
+
+
+def on_route(routes: list[str]) -> Var[bool]:
+    """True on ``routes`` and, until hydrated, everywhere (CSS hides the shell then unless the
+    page is a signed-in one, see shell_frame)."""
+    pattern = json.dumps(route_pattern(routes))
+    return _js_bool(f"!rpHydrated || new RegExp({pattern}).test(rpLocation)")
+
+
 # Lists whose data the click on their sidebar link starts loading, before the page mounts.
 PREFETCH = {
     "/contacts": ContactsState.prefetch,
@@ -64,7 +126,8 @@ def brand() -> rx.Component:
     )
 
 
-def nav_item(label: str, href: str, icon: str, active: bool) -> rx.Component:
+def nav_item(label: str, href: str, icon: str) -> rx.Component:
+    """A sidebar entry; it marks itself (aria-current, styled in rapport.css) from the address."""
     return rx.link(
         rx.hstack(
             rx.icon(icon, size=18),
@@ -75,17 +138,13 @@ def nav_item(label: str, href: str, icon: str, active: bool) -> rx.Component:
             padding_y="8px",
             border_radius="8px",
             width="100%",
-            background="var(--accent-3)" if active else "transparent",
-            color="var(--accent-11)" if active else "var(--gray-11)",
-            _hover={
-                "background": "var(--accent-3)" if active else "var(--gray-3)",
-                "color": "var(--gray-12)",
-            },
+            class_name="rp-nav-row",
         ),
         href=href,
         underline="none",
         width="100%",
-        aria_current="page" if active else None,
+        class_name="rp-nav-item",
+        aria_current=rx.cond(is_current(href), "page", "false"),
         on_click=PREFETCH.get(href),
     )
 
@@ -96,24 +155,21 @@ def _shown(perm: Perm | None, item: rx.Component) -> rx.Component:
     return rx.cond(AppState.user_perms.contains(perm.value), item)
 
 
-def nav_list(active: str) -> rx.Component:
+def nav_list() -> rx.Component:
     return rx.vstack(
-        *[
-            _shown(perm, nav_item(label, href, icon, label == active))
-            for label, href, icon, perm in NAV
-        ],
+        *[_shown(perm, nav_item(label, href, icon)) for label, href, icon, perm in NAV],
         spacing="1",
         width="100%",
         padding_x="8px",
     )
 
 
-def sidebar(active: str) -> rx.Component:
+def sidebar() -> rx.Component:
     return rx.box(
         rx.el.nav(
             rx.vstack(
                 brand(),
-                nav_list(active),
+                nav_list(),
                 rx.spacer(),
                 rx.text(T("Rapport CRM"), size="1", color="var(--gray-9)", padding="12px 20px"),
                 height="100%",
@@ -134,7 +190,7 @@ def sidebar(active: str) -> rx.Component:
     )
 
 
-def mobile_menu(active: str) -> rx.Component:
+def mobile_menu() -> rx.Component:
     """Narrow screens: the navigation in a side sheet (a Radix dialog styled by .rp-sheet in
     rapport.css). Not vaul's drawer: its root, mounted on every page even where it is hidden,
     reads the scroll position on every scroll event, which forced a layout of each new page
@@ -157,13 +213,14 @@ def mobile_menu(active: str) -> rx.Component:
                         width="100%",
                         align="center",
                     ),
-                    nav_list(active),
+                    nav_list(),
                     width="100%",
                 ),
                 rx.dialog.title(T("Main"), class_name="sr-only"),
                 rx.dialog.description(T("Rapport CRM"), class_name="sr-only"),
                 class_name="rp-sheet",
             ),
+            key=PATH,  # a new address closes the sheet (the shell itself stays mounted)
         ),
         display=["block", "block", "none"],
     )
@@ -209,9 +266,9 @@ def user_menu() -> rx.Component:
     )
 
 
-def top_bar(active: str) -> rx.Component:
+def top_bar() -> rx.Component:
     return rx.hstack(
-        mobile_menu(active),
+        mobile_menu(),
         global_search(),
         rx.spacer(),
         notification_bell(),
@@ -226,7 +283,7 @@ def top_bar(active: str) -> rx.Component:
         position="sticky",
         top="0",
         z_index="5",
-        width="100%",
+        margin_inline_start=["0", "0", SIDEBAR_WIDTH],
     )
 
 
@@ -248,19 +305,37 @@ def page_header(
     )
 
 
-def app_shell(active: str, *children: rx.Component) -> rx.Component:
-    """A signed-in page: sidebar + top bar + content."""
+def app_shell(*children: rx.Component) -> rx.Component:
+    """A signed-in page's content, beside the sidebar and below the top bar of ``shell_frame``."""
     return localized(
-        sidebar(active),
         rx.box(
-            top_bar(active),
             rx.el.main(
                 *children,
                 style={"padding": "28px 32px", "maxWidth": "1280px", "width": "100%"},
                 class_name="rapport-main",
             ),
             margin_inline_start=["0", "0", SIDEBAR_WIDTH],
-            min_height="100vh",
+            min_height="calc(100vh - 60px)",
             background="var(--gray-1)",
+            class_name="rp-app-page",
         ),
     )
+
+
+def shell_frame(routes: list[str]) -> rx.Component:
+    """The sidebar and the top bar, rendered once around every page (an app wrap, see
+    crm_app.py) and mounted on the signed-in ``routes``: moving between pages mounts only the
+    new page, not the navigation, search, bell and user menu again (docs/performance.md).
+
+    Before hydration (the prerendered HTML) the shell is always rendered but shown only beside a
+    signed-in page's content (.rp-app-page, rapport.css), so the public pages and the SPA
+    fallback never show it. Its box takes no room (display: contents), so the top bar sticks over
+    the whole page."""
+
+    # A memo of its own: its hooks (the language effect, the search's keys) then run below the
+    # state provider instead of in the app wrap above it.
+    @rx.memo
+    def rapport_shell() -> rx.Component:
+        return rx.cond(on_route(routes), localized(sidebar(), top_bar(), class_name="rp-shell"))
+
+    return rx.fragment(rapport_shell())  # the app wrap chain appends the page to this fragment

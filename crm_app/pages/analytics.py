@@ -325,7 +325,6 @@ def _actions() -> rx.Component:
 
 def analytics_page() -> rx.Component:
     return app_shell(
-        "Analytics",
         page_header(T("Analytics"), T("Sales, customer and service performance.")),
         rx.vstack(
             _filters(),

@@ -175,7 +175,6 @@ def _body() -> rx.Component:
 
 def analytics_records_page() -> rx.Component:
     return app_shell(
-        "Analytics",
         page_header(
             rx.cond(S.title != "", S.title, T("Records")),
             T("The records behind the chart, under the filters chosen on Analytics."),

@@ -114,7 +114,6 @@ def automations_page() -> rx.Component:
         ),
     )
     return app_shell(
-        "Automations",
         page_header(
             T("Automations"),
             T("Rules that act when records change, and forms that bring in leads."),

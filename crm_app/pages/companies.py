@@ -70,7 +70,6 @@ def filter_bar() -> rx.Component:
 
 def companies_page() -> rx.Component:
     return app_shell(
-        "Companies",
         page_header(
             T("Companies"),
             T("The organisations your contacts work for."),

@@ -164,7 +164,6 @@ def more_filters() -> rx.Component:
 
 def contacts_page() -> rx.Component:
     return app_shell(
-        "Contacts",
         page_header(
             T("Contacts"),
             T("Everyone you do business with."),

@@ -145,7 +145,6 @@ def dashboard_page() -> rx.Component:
         ),
     )
     return app_shell(
-        "Dashboard",
         page_header(T("Dashboard"), T("Your business at a glance, from live data.")),
         cards,
         rx.grid(

@@ -176,7 +176,6 @@ def merge_dialog() -> rx.Component:
 def duplicates_page(entity: str) -> rx.Component:
     contacts = entity == "contact"
     return app_shell(
-        "Contacts" if contacts else "Companies",
         page_header(
             T("Possible duplicate contacts") if contacts else T("Possible duplicate companies"),
             T("Records that share an e-mail address, a phone number or a very similar name."),

@@ -302,7 +302,6 @@ def _body() -> rx.Component:
 
 def forecast_page() -> rx.Component:
     return app_shell(
-        "Pipeline",
         page_header(
             T("Forecast"),
             T("Expected revenue from open deals, weighted by stage, next to revenue won."),

@@ -63,7 +63,6 @@ TITLES = {
     "deal": N_("Import deals"),
     "ticket": N_("Import tickets"),
 }
-SECTIONS = {"contact": "Contacts", "company": "Companies", "deal": "Pipeline", "ticket": "Tickets"}
 DESCRIPTIONS = {
     "contact": N_(
         "Rows that match an existing record by e-mail update it; blank cells never "
@@ -99,7 +98,6 @@ def import_page(entity: str) -> rx.Component:
             width="100%",
         )
     return app_shell(
-        SECTIONS[entity],
         page_header(T(TITLES[entity]), T(DESCRIPTIONS[entity]), back_to_list(entity)),
         body,
     )

@@ -15,7 +15,6 @@ from crm_app.state.campaigns import CampaignsState as S
 
 def marketing_page() -> rx.Component:
     return app_shell(
-        "Marketing",
         page_header(
             T("Marketing"),
             T("E-mail campaigns to a segment, with templates, tracking and a report."),
@@ -49,4 +48,4 @@ def campaign_page() -> rx.Component:
         class_name="rp-360-empty",
         data_testid="record-missing",
     )
-    return app_shell("Marketing", rx.cond(P.found, body, missing))
+    return app_shell(rx.cond(P.found, body, missing))

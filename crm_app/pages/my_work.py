@@ -38,7 +38,6 @@ def _group(key: str, title: str, icon: str, color: str, rows: rx.Var) -> rx.Comp
 def my_work_page() -> rx.Component:
     s = MyWorkState
     return app_shell(
-        N_("My work"),
         page_header(T("My work"), T("Your open tasks, in your time zone.")),
         rx.vstack(
             rx.cond(s.can_write, rx.card(add_task_form(MyWorkState), size="2", width="100%")),

@@ -98,7 +98,6 @@ def filter_bar() -> rx.Component:
 
 def pipeline_page() -> rx.Component:
     return app_shell(
-        "Pipeline",
         page_header(
             T("Pipeline"),
             rx.el.span(S.summary, data_testid="board-summary"),

@@ -250,7 +250,6 @@ def _page(kind: str) -> rx.Component:
     form = contact_form_dialog() if contact else company_form_dialog()
     form_state = ContactFormState if contact else CompanyFormState
     return app_shell(
-        "Contacts" if contact else "Companies",
         rx.el.link(rel="stylesheet", href="/record360.css"),
         rx.cond(S.missing, _missing(kind), body),
         form,

@@ -319,7 +319,6 @@ def installation_panel() -> rx.Component:
 
 def settings_page() -> rx.Component:
     return app_shell(
-        "Settings",
         page_header(T("Settings"), T("Your profile, your team and this installation.")),
         rx.tabs.root(
             rx.tabs.list(

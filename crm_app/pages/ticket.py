@@ -47,12 +47,11 @@ def ticket_page() -> rx.Component:
         ),
         class_name="rp-360-page",
     )
-    return app_shell("Tickets", rx.cond(S.found, body, _missing()), merge_dialog())
+    return app_shell(rx.cond(S.found, body, _missing()), merge_dialog())
 
 
 def new_ticket_page() -> rx.Component:
     return app_shell(
-        "Tickets",
         page_header(
             T("New ticket"),
             T("Log a request that came by phone, chat or e-mail."),

@@ -198,7 +198,6 @@ def ticket_cell(r: rx.Var[dict[str, str]]) -> rx.Component:
 
 def tickets_page() -> rx.Component:
     return app_shell(
-        "Tickets",
         page_header(
             T("Tickets"),
             T("Customer requests and their service levels."),

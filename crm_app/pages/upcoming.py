@@ -28,7 +28,6 @@ UPCOMING: dict[str, Upcoming] = {}
 def upcoming_page(route: str) -> rx.Component:
     page = UPCOMING[route]
     return app_shell(
-        page.title,
         page_header(T(page.title), T(page.description)),
         rx.grid(
             *[
