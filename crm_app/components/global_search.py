@@ -11,14 +11,16 @@ from crm_app.state.global_search import GlobalSearchState as G
 TRIGGER_ID = "global-search-trigger"
 
 # Opens the dialog on "/" (outside text fields) or Ctrl/Cmd+K; inside it, arrow keys move
-# between results (each result is a link, so Enter opens it).
+# between results (each result is a link, so Enter opens it). Registered once for the app: the
+# search sits in the shell, an app wrap (shell.shell_frame).
 _KEYS = f"""
 useEffect(() => {{
   const onKey = (e) => {{
     const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(e.target.tagName) || e.target.isContentEditable;
-    if ((e.key === "k" && (e.ctrlKey || e.metaKey)) || (e.key === "/" && !typing)) {{
+    const trigger = document.getElementById("{TRIGGER_ID}");  // none on public pages
+    if (trigger && ((e.key === "k" && (e.ctrlKey || e.metaKey)) || (e.key === "/" && !typing))) {{
       e.preventDefault();
-      document.getElementById("{TRIGGER_ID}")?.click();
+      trigger.click();
       return;
     }}
     if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;

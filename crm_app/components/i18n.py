@@ -56,11 +56,11 @@ class DirectionProvider(rx.Component):
     dir: rx.Var[str]
 
 
-def localized(*children: rx.Component, **props) -> rx.Component:
-    """The root of every page: document language and direction, Radix direction, dir attr."""
+def localized(*children: rx.Component, document: bool = True, **props) -> rx.Component:
+    """The root of every page: document language and direction (unless ``document`` is
+    False), Radix direction, dir attr."""
+    first = [document_language()] if document else []
     return DirectionProvider.create(
-        rx.box(
-            document_language(), *children, dir=AppState.text_dir, lang=AppState.locale, **props
-        ),
+        rx.box(*first, *children, dir=AppState.text_dir, lang=AppState.locale, **props),
         dir=AppState.text_dir,
     )

@@ -68,8 +68,9 @@ def _list() -> rx.Component:
     )
 
 
-def _watcher() -> rx.Component:
-    """Mounts (after the page) while no live watch runs for this client, and starts one."""
+def notification_watcher() -> rx.Component:
+    """Mounts (after the page) while no live watch runs for this client, and starts one. The
+    shell places it (shell.shell_frame): only on a signed-in page, once hydrated."""
     return rx.cond(
         NotificationsState.watching,
         rx.fragment(),
@@ -108,7 +109,6 @@ def notification_bell() -> rx.Component:
         display="inline-flex",
     )
     return rx.fragment(
-        _watcher(),
         rx.popover.root(
             rx.popover.trigger(trigger),
             rx.popover.content(

@@ -11,7 +11,7 @@ from reflex.vars.base import Var, VarData
 
 from crm_app.components.global_search import global_search
 from crm_app.components.i18n import T, localized
-from crm_app.components.notification_bell import notification_bell
+from crm_app.components.notification_bell import notification_bell, notification_watcher
 from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm
 from crm_app.state.base import AppState
@@ -91,11 +91,11 @@ def route_pattern(routes: list[str]) -> str:
     return "^(?:" + "|".join(parts) + ")/?$"
 
 
-def on_route(routes: list[str]) -> Var[bool]:
+def on_route(routes: list[str], *, hydrated: bool = False) -> Var[bool]:
     """True on ``routes`` and, until hydrated, everywhere (CSS hides the shell then unless the
-    page is a signed-in one, see shell_frame)."""
-    pattern = json.dumps(route_pattern(routes))
-    return _js_bool(f"!rpHydrated || new RegExp({pattern}).test(rpLocation)")
+    page is a signed-in one, see shell_frame); ``hydrated``: only on ``routes``, once hydrated."""
+    test = f"new RegExp({json.dumps(route_pattern(routes))}).test(rpLocation)"
+    return _js_bool(f"rpHydrated && {test}" if hydrated else f"!rpHydrated || {test}")
 
 
 # Lists whose data the click on their sidebar link starts loading, before the page mounts.
@@ -332,10 +332,16 @@ def shell_frame(routes: list[str]) -> rx.Component:
     fallback never show it. Its box takes no room (display: contents), so the top bar sticks over
     the whole page."""
 
-    # A memo of its own: its hooks (the language effect, the search's keys) then run below the
-    # state provider instead of in the app wrap above it.
-    @rx.memo
-    def rapport_shell() -> rx.Component:
-        return rx.cond(on_route(routes), localized(sidebar(), top_bar(), class_name="rp-shell"))
-
-    return rx.fragment(rapport_shell())  # the app wrap chain appends the page to this fragment
+    return rx.fragment(  # the app wrap chain appends the page to this fragment
+        rx.cond(
+            on_route(routes),
+            rx.fragment(
+                # The pages set the document's language (localized); this keeps no hooks of its
+                # own in the app wrap, where they would run above the state provider.
+                localized(sidebar(), top_bar(), class_name="rp-shell", document=False),
+                # Starts the notifications' watch, a signed-in handler: never on a public page,
+                # where it would send the visitor to the login page.
+                rx.cond(on_route(routes, hydrated=True), notification_watcher()),
+            ),
+        )
+    )
