@@ -218,11 +218,9 @@ class Bench:
             self.samples.setdefault(name, []).append(result | {"server": server, "events": events})
 
     def choose(self, combobox: str, option: str) -> dict:
-        """Open a filter select and pick ``option``; timed from the option's pointerup."""
-        self.page.get_by_role("combobox", name=combobox, exact=True).click()
-        item = self.page.get_by_role("option", name=option, exact=True).first  # "Any time" twice
-        item.wait_for()
-        return self.act(item.click)
+        """Pick ``option`` in a filter select (the browser's own); timed from its input event."""
+        select = self.page.get_by_role("combobox", name=combobox, exact=True)
+        return self.act(lambda: select.select_option(label=option), "input")
 
     def reset_filters(self) -> None:
         button = self.page.get_by_role("button", name="Reset filters").first
@@ -496,8 +494,9 @@ def report(samples, server, load, facts, runs, warmup, wall_s, owners, countries
         "the user's action until the contacts state's reply has arrived AND the DOM shows it: "
         "`result-count` reads the reply's label, the table has the reply's rows (every row's "
         "name, in order) and the sorted column header shows the reply's sort and direction. "
-        "The action is the mouse click's `pointerup` (Radix selects pick an option on "
-        "pointerup; for the sidebar row the `click`, as in bench_pages.py); for the search box "
+        "The action is the mouse click's `pointerup` (for the sidebar row the `click`, as in "
+        "bench_pages.py; for a filter select, the browser's own, its `input` event); for the "
+        "search box "
         "it is the websocket send of the `set_filter` event (for the whole text), i.e. the "
         "moment the box's 300 ms debounce fired; the time from the last keystroke adds the "
         "debounce (measured below).",

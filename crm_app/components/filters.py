@@ -20,17 +20,20 @@ def option_select(
     extra: list[tuple[str, rx.Var[str]]] | None = None,
     width: str = "170px",
 ) -> rx.Component:
-    """A compact select; choosing ``all_label`` clears the filter."""
-    return rx.select.root(
-        rx.select.trigger(placeholder=all_label, width=width, aria_label=label),
-        rx.select.content(
-            rx.select.item(all_label, value=ALL),
-            *[rx.select.item(text, value=v) for v, text in (extra or [])],
-            rx.foreach(options, lambda o: rx.select.item(o[1], value=o[0])),
-        ),
+    """A compact select; choosing ``all_label`` clears the filter.
+
+    The browser's own select, styled like the Radix ones (.rp-select in rapport.css): a list
+    page has five of them in its filter bar, and Radix selects made up a fifth of mounting the
+    ticket queue (docs/performance.md). It also opens as the platform's picker on a phone."""
+    return rx.el.select(
+        rx.el.option(all_label, value=ALL),
+        *[rx.el.option(text, value=v) for v, text in (extra or [])],
+        rx.foreach(options, lambda o: rx.el.option(o[1], value=o[0])),
         value=rx.cond(value == "", ALL, value),
         on_change=on_change,
-        size="2",
+        aria_label=label,
+        class_name="rp-select",
+        style={"width": width},
     )
 
 
