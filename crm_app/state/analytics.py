@@ -32,6 +32,7 @@ from crm_app.services.errors import NotFound, ValidationError
 from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm
 
+from .analytics_figures import empty_figure
 from .analytics_format import TABS, Kpi, TableRow, TabView
 from .analytics_views import build
 from .base import AppState
@@ -84,10 +85,6 @@ class ActionRow:
     link: str
 
 
-def _empty() -> go.Figure:
-    return go.Figure()
-
-
 class AnalyticsState(AppState):
     loaded: bool = False
     tab: str = "sales"
@@ -111,26 +108,26 @@ class AnalyticsState(AppState):
     ticket_actions: list[ActionRow] = []
     _drill: dict[str, list[list[dict[str, Any]]]] = {}
     # one var per chart: Reflex sends a figure only when it changed
-    fig_pipeline_by_stage: go.Figure = _empty()
-    fig_funnel: go.Figure = _empty()
-    fig_win_rate_by_month: go.Figure = _empty()
-    fig_win_rate_trend: go.Figure = _empty()
-    fig_cycle_days: go.Figure = _empty()
-    fig_win_rate_by_owner: go.Figure = _empty()
-    fig_win_rate_by_source: go.Figure = _empty()
-    fig_forecast: go.Figure = _empty()
-    fig_lost_reasons: go.Figure = _empty()
-    fig_new_customers: go.Figure = _empty()
-    fig_lifetime_value: go.Figure = _empty()
-    fig_cohorts: go.Figure = _empty()
-    fig_rfm: go.Figure = _empty()
-    fig_by_country: go.Figure = _empty()
-    fig_by_industry: go.Figure = _empty()
-    fig_tickets_by_channel: go.Figure = _empty()
-    fig_tickets_by_category: go.Figure = _empty()
-    fig_service_times: go.Figure = _empty()
-    fig_csat: go.Figure = _empty()
-    fig_sla: go.Figure = _empty()
+    fig_pipeline_by_stage: go.Figure = empty_figure()
+    fig_funnel: go.Figure = empty_figure()
+    fig_win_rate_by_month: go.Figure = empty_figure()
+    fig_win_rate_trend: go.Figure = empty_figure()
+    fig_cycle_days: go.Figure = empty_figure()
+    fig_win_rate_by_owner: go.Figure = empty_figure()
+    fig_win_rate_by_source: go.Figure = empty_figure()
+    fig_forecast: go.Figure = empty_figure()
+    fig_lost_reasons: go.Figure = empty_figure()
+    fig_new_customers: go.Figure = empty_figure()
+    fig_lifetime_value: go.Figure = empty_figure()
+    fig_cohorts: go.Figure = empty_figure()
+    fig_rfm: go.Figure = empty_figure()
+    fig_by_country: go.Figure = empty_figure()
+    fig_by_industry: go.Figure = empty_figure()
+    fig_tickets_by_channel: go.Figure = empty_figure()
+    fig_tickets_by_category: go.Figure = empty_figure()
+    fig_service_times: go.Figure = empty_figure()
+    fig_csat: go.Figure = empty_figure()
+    fig_sla: go.Figure = empty_figure()
 
     # -- computing ------------------------------------------------------------------------------
     def _form(self) -> FilterForm:
@@ -190,7 +187,7 @@ class AnalyticsState(AppState):
     def _show(self, view: TabView) -> None:
         for key in FIGURES:
             if key in view.figures or self._tab_of(key) == self.tab:
-                setattr(self, f"fig_{key}", view.figures.get(key, _empty()))
+                setattr(self, f"fig_{key}", view.figures.get(key, empty_figure()))
         self.has_cohorts = "cohorts" in view.figures
         self.kpis = view.kpis
         self._drill = view.drill

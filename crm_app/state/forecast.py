@@ -21,6 +21,7 @@ from crm_app.services import clock, forecast, formatting, i18n, money, pipelines
 from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm
 
+from .analytics_figures import empty_figure
 from .base import AppState
 from .guard import caller, guarded
 
@@ -95,7 +96,7 @@ class ForecastState(AppState):
     owner_options: list[list[str]] = []
     range_options: list[list[str]] = []
     group_options: list[list[str]] = []
-    figure: go.Figure = go.Figure()
+    figure: go.Figure = empty_figure()
     chart_title: str = ""
     group_header: str = ""
     rows: list[ForecastRow] = []
