@@ -21,7 +21,7 @@ from crm_app.services import clock, forecast, formatting, i18n, money, pipelines
 from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm
 
-from .analytics_figures import empty_figure
+from .analytics_figures import GRID, TEXT, empty_figure
 from .base import AppState
 from .guard import caller, guarded
 
@@ -264,7 +264,7 @@ class ForecastState(AppState):
         """Grouped bars, expected next to won, one pair per axis label; hover shows ``names``."""
         loc, cur = self.locale, self.base
         rtl = i18n.is_rtl(loc)
-        fig = go.Figure()
+        fig = empty_figure()  # no plotly template: the layout below sets every style
         for key, label, color in (
             ("expected", N_("Expected (weighted)"), EXPECTED_COLOR),
             ("won", N_("Won"), WON_COLOR),
@@ -294,7 +294,7 @@ class ForecastState(AppState):
             margin={"l": 8, "r": 8, "t": 8, "b": 8},
             paper_bgcolor="rgba(0,0,0,0)",
             plot_bgcolor="rgba(0,0,0,0)",
-            font={"family": "Inter, system-ui, sans-serif", "size": 12},
+            font={"family": "Inter, system-ui, sans-serif", "size": 12, "color": TEXT},
             separators=get_decimal_symbol(loc) + get_group_symbol(loc).replace("\xa0", " "),
             legend={
                 "orientation": "h",
@@ -313,6 +313,7 @@ class ForecastState(AppState):
                 "autorange": "reversed" if rtl else True,
                 "automargin": True,
                 "fixedrange": True,
+                "showgrid": False,  # bars, not points: a line through each month adds nothing
             },
             yaxis={
                 "title": {"text": revenue, "standoff": 12},
@@ -321,6 +322,8 @@ class ForecastState(AppState):
                 "rangemode": "tozero",
                 "automargin": True,
                 "fixedrange": True,
+                "gridcolor": GRID,
+                "zerolinecolor": GRID,
             },
         )
         return fig

@@ -137,6 +137,19 @@ def test_the_customers_and_service_tabs(page) -> None:
     assert state.tab == "service"
 
 
+def test_no_chart_carries_plotlys_default_template(page) -> None:
+    """Each chart sets its own colours, fonts and axes; plotly's template (6.5 KB) would only
+    travel in every reply, once per chart."""
+    from crm_app.state.analytics import FIGURES
+
+    state = page()
+    for tab in ("sales", "customers", "service"):
+        _call(state, "set_tab", tab)
+        for key in FIGURES:
+            template = getattr(state, f"fig_{key}").to_plotly_json()["layout"].get("template")
+            assert "colorway" not in str(template), (tab, key)
+
+
 def test_a_charts_data_downloads_as_csv(page, tmp_path: Path) -> None:
     state = page()
     event = _call(state, "download_csv", "lost_reasons")

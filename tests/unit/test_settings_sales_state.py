@@ -273,6 +273,7 @@ def test_the_forecast_shows_expected_next_to_won_in_the_base_currency(book) -> N
     assert [b.name for b in bars] == ["Expected (weighted)", "Won"]
     assert len(bars[0].x) == 18 and sum(bars[0].y) == 150 and sum(bars[1].y) == 2000
     assert state.figure.layout.yaxis.title.text == "Revenue (EUR)"
+    assert len(state.figure.to_json()) < 4000  # without plotly's 6.5 KB default template
 
     _call(state, ForecastState, "set_group_by", "owner")
     assert state.group_header == "Owner" and [r.group for r in state.rows] == ["No owner"]
