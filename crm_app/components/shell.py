@@ -322,6 +322,42 @@ def app_shell(*children: rx.Component) -> rx.Component:
     )
 
 
+# After moving to another page, focus goes to the new page's heading (or the page itself), as a
+# full page load would reset it: a keyboard or screen-reader user lands on the new content
+# instead of staying on the sidebar link, and the heading is announced. Not on the first page
+# shown, and not when the new page has already put focus inside itself (an autofocus field).
+_FOCUS_HOOK = """const rpFocusPath = useRef(null);
+useEffect(() => {
+  if (!rpHydrated) return;
+  const from = rpFocusPath.current;
+  rpFocusPath.current = rpLocation;
+  if (from === null || from === rpLocation) return;
+  const page = document.querySelector(".rp-app-page");
+  const active = document.activeElement;
+  if (!page || (active && active !== document.body && page.contains(active))) return;
+  const target = page.querySelector("h1") || page;
+  if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+  target.focus({ preventScroll: true });
+}, [rpLocation, rpHydrated]);"""
+
+
+class PageFocus(rx.Fragment):
+    """Renders nothing; moves focus to the new page after navigation (``_FOCUS_HOOK``)."""
+
+    def add_hooks(self) -> list[str | Var]:
+        return [
+            Var(
+                _js_expr=_FOCUS_HOOK,
+                _var_data=VarData.merge(
+                    PATH._get_all_var_data(),
+                    VarData(
+                        imports={"react": [ImportVar(tag="useEffect"), ImportVar(tag="useRef")]}
+                    ),
+                ),
+            )
+        ]
+
+
 def shell_frame(routes: list[str]) -> rx.Component:
     """The sidebar and the top bar, rendered once around every page (an app wrap, see
     crm_app.py) and mounted on the signed-in ``routes``: moving between pages mounts only the
@@ -341,7 +377,10 @@ def shell_frame(routes: list[str]) -> rx.Component:
                 localized(sidebar(), top_bar(), class_name="rp-shell", document=False),
                 # Starts the notifications' watch, a signed-in handler: never on a public page,
                 # where it would send the visitor to the login page.
-                rx.cond(on_route(routes, hydrated=True), notification_watcher()),
+                rx.cond(
+                    on_route(routes, hydrated=True),
+                    rx.fragment(notification_watcher(), PageFocus.create()),
+                ),
             ),
         )
     )

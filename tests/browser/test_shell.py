@@ -104,3 +104,24 @@ def test_on_a_phone_choosing_a_page_closes_the_menu(page: Page, base_url: str, r
     page.get_by_role("dialog").get_by_role("link", name="Companies").click()
     expect(page.get_by_role("heading", name="Companies", exact=True)).to_be_visible()
     expect(page.get_by_role("dialog")).to_have_count(0)
+
+
+def test_after_moving_to_a_page_focus_is_on_its_heading(
+    page: Page, base_url: str, running_app
+) -> None:
+    """As a full page load would: the keyboard continues from the new page, not from the
+    sidebar link, and a screen reader announces the new heading."""
+    log_in(page, base_url, running_app.admin_email, running_app.admin_password)
+    nav = page.get_by_role("navigation", name="Main")
+    link = nav.get_by_role("link", name="Tickets")
+    link.focus()
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    heading = page.get_by_role("heading", name="Tickets", exact=True)
+    expect(heading).to_be_focused()
+    page.keyboard.press("Tab")  # onwards into the page, not back in the sidebar
+    assert page.evaluate(
+        "() => document.querySelector('.rp-app-page').contains(document.activeElement)"
+    )
+    nav.get_by_role("link", name="Companies").click()  # a click moves it too
+    expect(page.get_by_role("heading", name="Companies", exact=True)).to_be_focused()
