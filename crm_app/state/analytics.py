@@ -187,7 +187,8 @@ class AnalyticsState(AppState):
     def _show(self, view: TabView) -> None:
         for key in FIGURES:
             if key in view.figures or self._tab_of(key) == self.tab:
-                setattr(self, f"fig_{key}", view.figures.get(key, empty_figure()))
+                figure = view.figures[key] if key in view.figures else empty_figure()
+                setattr(self, f"fig_{key}", figure)
         self.has_cohorts = "cohorts" in view.figures
         self.kpis = view.kpis
         self._drill = view.drill

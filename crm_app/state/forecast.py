@@ -14,14 +14,15 @@ from typing import Any
 import plotly.graph_objects as go
 from babel import Locale
 from babel.dates import format_skeleton
-from babel.numbers import format_currency, get_decimal_symbol, get_group_symbol
+from babel.numbers import format_currency
 
 from crm_app.db import session_scope
 from crm_app.services import clock, forecast, formatting, i18n, money, pipelines, users
 from crm_app.services.i18n import N_
 from crm_app.services.permissions import Perm
 
-from .analytics_figures import GRID, TEXT, empty_figure
+from .analytics_figures import empty_figure
+from .analytics_figures import figure as chart
 from .base import AppState
 from .guard import caller, guarded
 
@@ -264,55 +265,41 @@ class ForecastState(AppState):
         """Grouped bars, expected next to won, one pair per axis label; hover shows ``names``."""
         loc, cur = self.locale, self.base
         rtl = i18n.is_rtl(loc)
-        fig = empty_figure()  # no plotly template: the layout below sets every style
+        data = []
         for key, label, color in (
             ("expected", N_("Expected (weighted)"), EXPECTED_COLOR),
             ("won", N_("Won"), WON_COLOR),
         ):
             ys = [round(float(v[key]), 2) for v in values]
-            fig.add_bar(
-                name=self._t(label),
-                x=labels,
-                y=ys,
-                marker_color=color,
-                customdata=[
-                    [name, whole_money(y, cur, loc)] for name, y in zip(names, ys, strict=True)
-                ],
-                hovertemplate=(
-                    "<b>%{customdata[0]}</b><br>%{fullData.name}: %{customdata[1]}<extra></extra>"
-                ),
+            data.append(
+                {
+                    "type": "bar",
+                    "name": self._t(label),
+                    "x": labels,
+                    "y": ys,
+                    "marker": {"color": color},
+                    "customdata": [
+                        [name, whole_money(y, cur, loc)] for name, y in zip(names, ys, strict=True)
+                    ],
+                    "hovertemplate": (
+                        "<b>%{customdata[0]}</b><br>%{fullData.name}: %{customdata[1]}"
+                        "<extra></extra>"
+                    ),
+                }
             )
         axis_title = self._t(
             {"pipeline": N_("Pipeline"), "owner": N_("Owner")}.get(by or "", N_("Month"))
         )
         revenue = i18n.gettext(N_("Revenue ({currency})"), loc).format(currency=cur)
-        fig.update_layout(
-            barmode="group",
-            bargap=0.25,
-            bargroupgap=0.08,
+        fig = chart(
+            loc,
+            data,
             height=340,
-            margin={"l": 8, "r": 8, "t": 8, "b": 8},
-            paper_bgcolor="rgba(0,0,0,0)",
-            plot_bgcolor="rgba(0,0,0,0)",
-            font={"family": "Inter, system-ui, sans-serif", "size": 12, "color": TEXT},
-            separators=get_decimal_symbol(loc) + get_group_symbol(loc).replace("\xa0", " "),
-            legend={
-                "orientation": "h",
-                "yanchor": "bottom",
-                "y": 1.02,
-                "xanchor": "right" if rtl else "left",
-                "x": 1 if rtl else 0,
-                # read from the right in rtl: expected first, as in the bars
-                "traceorder": "reversed" if rtl else "normal",
-            },
-            hoverlabel={"align": "right" if rtl else "left"},
             xaxis={
                 "title": {"text": axis_title, "standoff": 12},
                 "type": "category",  # narrow screens show every other month, not a pile
                 "tickangle": 0,
                 "autorange": "reversed" if rtl else True,
-                "automargin": True,
-                "fixedrange": True,
                 "showgrid": False,  # bars, not points: a line through each month adds nothing
             },
             yaxis={
@@ -320,12 +307,13 @@ class ForecastState(AppState):
                 "side": "right" if rtl else "left",
                 "tickformat": "~s",
                 "rangemode": "tozero",
-                "automargin": True,
-                "fixedrange": True,
-                "gridcolor": GRID,
-                "zerolinecolor": GRID,
             },
+            barmode="group",
+            bargap=0.25,
+            bargroupgap=0.08,
         )
+        # read from the right in rtl: expected first, as in the bars
+        fig.layout.legend.traceorder = "reversed" if rtl else "normal"
         return fig
 
     # -- handlers -------------------------------------------------------------------------------
